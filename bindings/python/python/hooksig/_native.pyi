@@ -1,0 +1,119 @@
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Protocol, final
+
+_Text = str | bytes
+_HeaderValue = str | bytes | Sequence[str] | Sequence[bytes]
+
+class _HeaderItems(Protocol):
+    # dict, Werkzeug EnvironHeaders, Starlette Headers, Django request.headers,
+    # email.message.Message: anything whose items() yields (name, value).
+    def items(self) -> Iterable[tuple[_Text, _HeaderValue]]: ...
+
+# Request headers: any mapping with items(), or (name, value) pairs; names are case-insensitive.
+_Headers = _HeaderItems | Iterable[tuple[_Text, _HeaderValue]]
+# The raw request body, exactly as received (str is encoded as UTF-8).
+_Body = bytes | bytearray | memoryview | str
+# A built-in scheme name (see BUILT_IN_SCHEMES), or a custom-scheme definition (dict or JSON text).
+_Scheme = str | Mapping[str, Any]
+
+BUILT_IN_SCHEMES: Final[tuple[str, ...]]
+__version__: Final[str]
+
+@final
+class Verifier:
+    """Verifies webhooks of one scheme against one or more secrets (newest first).
+
+    Build one per endpoint at start-up and share it: key state is derived once,
+    and the object is immutable and safe to use from any thread.
+    """
+
+    def __new__(
+        cls, scheme: _Scheme, secrets: _Text | Sequence[_Text], *, tolerance: int = 300
+    ) -> Verifier: ...
+    @property
+    def scheme(self) -> str:
+        """The scheme's name (``"custom"`` for a user-defined scheme)."""
+
+    @property
+    def tolerance(self) -> int:
+        """How far, in seconds and in either direction, a signed timestamp may be from now."""
+
+    def verify(self, headers: _Headers, body: _Body, *, now: int | None = None) -> Verified:
+        """Verifies a request; raises a ``VerificationError`` subclass when it fails.
+
+        ``now`` (Unix seconds) replaces the system clock, for tests.
+        """
+
+    def diagnose(self, headers: _Headers, body: _Body, *, now: int | None = None) -> str | None:
+        """``None`` when the request verifies, else a sentence naming the likely mistake."""
+
+@final
+class Verified:
+    """What a successful verification found."""
+
+    @property
+    def key_index(self) -> int:
+        """Index of the secret that matched, in the order given to ``Verifier``."""
+
+    @property
+    def timestamp(self) -> int | None:
+        """The signed timestamp (Unix seconds), for timestamped schemes."""
+
+    @property
+    def webhook_id(self) -> str | None:
+        """The message / delivery id, where the scheme sends one."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def sign(
+    scheme: _Scheme,
+    secret: _Text,
+    body: _Body,
+    *,
+    timestamp: int | None = None,
+    webhook_id: str | None = None,
+    event_type: str | None = None,
+) -> dict[str, str]:
+    """Signs ``body`` as a sender of ``scheme`` would; returns the headers to attach, in order."""
+
+class HooksigError(Exception):
+    """Base class of every error hooksig raises; ``code`` is its stable machine-readable code."""
+
+    code: str
+
+class VerificationError(HooksigError):
+    """A request that cannot be trusted: answer it with 400/401, never process it."""
+
+class InvalidSecret(HooksigError):
+    """The secret is empty, too short for the scheme, or not valid for its key format."""
+
+class InvalidPattern(HooksigError):
+    """An event-type pattern that cannot be compiled."""
+
+class InvalidScheme(HooksigError):
+    """An unknown scheme name, or a custom-scheme definition that is not valid."""
+
+class MissingHeader(VerificationError):
+    """A header the scheme requires is absent."""
+
+class MalformedHeader(VerificationError):
+    """A header is present but unusable (bad format, or repeated with different values)."""
+
+class TimestampTooOld(VerificationError):
+    """The signed timestamp is older than the tolerance allows (a replay, or a clock ahead)."""
+
+class TimestampInFuture(VerificationError):
+    """The signed timestamp is further ahead than the tolerance allows."""
+
+class NoSupportedSignature(VerificationError):
+    """The signature header carries only signature versions hooksig cannot check."""
+
+class SignatureMismatch(VerificationError):
+    """No signature in the request matches any of the secrets."""
+
+class InvalidBody(VerificationError):
+    """The body is not raw bytes or text (for example JSON that was already parsed)."""
+
+class DecryptionFailed(VerificationError):
+    """An encrypted payload could not be decrypted; the reason says nothing about the key."""

@@ -1,0 +1,251 @@
+//! `hooksig._native`: the compiled half of the `hooksig` Python package.
+//!
+//! Only type conversion and error mapping live here; every rule about
+//! webhooks is in the `hooksig` crate. The public API is re-exported by
+//! `python/hooksig/__init__.py` and typed by `python/hooksig/_native.pyi`.
+
+mod convert;
+mod errors;
+
+use convert::Failure;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+
+/// Bodies at least this large are hashed with the GIL released. Below it,
+/// handing the GIL back and forth costs more than the hashing it frees.
+const DETACH_THRESHOLD: usize = 16 * 1024;
+
+fn invalid_scheme(reason: String) -> Failure {
+    Failure::Input(hooksig::Error::InvalidScheme { reason })
+}
+
+fn invalid_secret(reason: String) -> Failure {
+    Failure::Input(hooksig::Error::InvalidSecret { reason })
+}
+
+/// A scheme given as a built-in name, a custom-scheme `dict`, or that
+/// definition as a JSON string.
+fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text
+            .to_cow()
+            .map_err(|_| invalid_scheme("the scheme name is not valid text".into()))?;
+        return Ok(if text.trim_start().starts_with('{') {
+            hooksig::Scheme::custom_from_json(&text)?
+        } else {
+            hooksig::Scheme::from_name(&text)?
+        });
+    }
+    if value.is_instance_of::<PyDict>() {
+        let json = value
+            .py()
+            .import("json")
+            .and_then(|json| json.call_method1("dumps", (value,)))
+            .and_then(|text| text.extract::<String>())
+            .map_err(|e| {
+                invalid_scheme(format!("the custom scheme dict is not JSON-serializable ({e})"))
+            })?;
+        return Ok(hooksig::Scheme::custom_from_json(&json)?);
+    }
+    Err(invalid_scheme(format!(
+        "expected a scheme name such as \"quiltt\" or a custom-scheme dict, got {}",
+        value.get_type().name().map_or_else(|_| "object".into(), |n| n.to_string())
+    )))
+}
+
+fn secret(value: &Bound<'_, PyAny>) -> Result<String, Failure> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return text
+            .to_cow()
+            .map(|text| text.into_owned())
+            .map_err(|_| invalid_secret("the secret is not valid text".into()));
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return String::from_utf8(bytes.as_bytes().to_vec())
+            .map_err(|_| invalid_secret("a bytes secret must be UTF-8".into()));
+    }
+    Err(invalid_secret(format!(
+        "expected str, got {}",
+        value.get_type().name().map_or_else(|_| "object".into(), |n| n.to_string())
+    )))
+}
+
+/// One secret, or a list of them (newest first) during key rotation.
+fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<String>, Failure> {
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        let mut secrets = Vec::new();
+        for item in value.try_iter().map_err(Failure::Python)? {
+            secrets.push(secret(&item.map_err(Failure::Python)?)?);
+        }
+        return Ok(secrets);
+    }
+    Ok(vec![secret(value)?])
+}
+
+/// Verifies webhooks of one scheme against one or more secrets.
+///
+/// Built once (key state is derived at construction) and shared by every
+/// request and thread of a server.
+#[pyclass(frozen, module = "hooksig", name = "Verifier")]
+struct Verifier {
+    inner: hooksig::Verifier,
+    secrets: usize,
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (scheme, secrets, *, tolerance = hooksig::DEFAULT_TOLERANCE))]
+    fn new(
+        scheme: &Bound<'_, PyAny>,
+        secrets: &Bound<'_, PyAny>,
+        tolerance: u64,
+    ) -> PyResult<Self> {
+        let scheme = self::scheme(scheme)?;
+        let secrets = self::secrets(secrets)?;
+        let inner = hooksig::Verifier::new(scheme, &secrets)
+            .map_err(errors::Error)?
+            .with_tolerance(tolerance);
+        Ok(Verifier {
+            inner,
+            secrets: secrets.len(),
+        })
+    }
+
+    /// Verifies a request; raises a `VerificationError` subclass when it fails.
+    #[pyo3(signature = (headers, body, *, now = None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<i64>,
+    ) -> PyResult<Verified> {
+        let headers = convert::headers(headers)?;
+        let body = convert::body(body).map_err(errors::Error)?;
+        let (inner, body) = (&self.inner, body.as_ref());
+        let run = || match now {
+            Some(now) => inner.verify_at(&headers, body, now),
+            None => inner.verify(&headers, body),
+        };
+        let verified = if body.len() >= DETACH_THRESHOLD {
+            py.detach(run)
+        } else {
+            run()
+        }
+        .map_err(errors::Error)?;
+        Ok(Verified {
+            key_index: verified.key_index,
+            timestamp: verified.timestamp,
+            webhook_id: verified.webhook_id,
+        })
+    }
+
+    /// `None` when the request verifies, else a sentence naming the likely mistake.
+    #[pyo3(signature = (headers, body, *, now = None))]
+    fn diagnose(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+        now: Option<i64>,
+    ) -> PyResult<Option<String>> {
+        let headers = convert::headers(headers)?;
+        let body = convert::body(body).map_err(errors::Error)?;
+        let (inner, body) = (&self.inner, body.as_ref());
+        Ok(py.detach(|| match now {
+            Some(now) => inner.diagnose_at(&headers, body, now),
+            None => inner.diagnose(&headers, body),
+        }))
+    }
+
+    /// The scheme's name (`"custom"` for a user-defined scheme).
+    #[getter]
+    fn scheme(&self) -> &'static str {
+        self.inner.scheme().name()
+    }
+
+    /// How far, in seconds and in either direction, a signed timestamp may be from now.
+    #[getter]
+    fn tolerance(&self) -> u64 {
+        self.inner.tolerance()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verifier(scheme={:?}, secrets={}, tolerance={})",
+            self.inner.scheme().name(),
+            self.secrets,
+            self.inner.tolerance()
+        )
+    }
+}
+
+/// What a successful verification found.
+#[pyclass(frozen, eq, hash, module = "hooksig", name = "Verified")]
+#[derive(PartialEq, Eq, Hash)]
+struct Verified {
+    /// Index of the secret that matched, in the order given to `Verifier`.
+    #[pyo3(get)]
+    key_index: usize,
+    /// The signed timestamp (Unix seconds), for timestamped schemes.
+    #[pyo3(get)]
+    timestamp: Option<i64>,
+    /// The message / delivery id, where the scheme sends one.
+    #[pyo3(get)]
+    webhook_id: Option<String>,
+}
+
+#[pymethods]
+impl Verified {
+    fn __repr__(&self) -> String {
+        let optional = |v: Option<String>| v.unwrap_or_else(|| "None".into());
+        format!(
+            "Verified(key_index={}, timestamp={}, webhook_id={})",
+            self.key_index,
+            optional(self.timestamp.map(|t| t.to_string())),
+            optional(self.webhook_id.as_ref().map(|id| format!("{id:?}"))),
+        )
+    }
+}
+
+/// Signs `body` as a sender of `scheme` would; returns the headers to attach, in order.
+#[pyfunction]
+#[pyo3(signature = (scheme, secret, body, *, timestamp = None, webhook_id = None, event_type = None))]
+fn sign<'py>(
+    py: Python<'py>,
+    scheme: &Bound<'py, PyAny>,
+    secret: &Bound<'py, PyAny>,
+    body: &Bound<'py, PyAny>,
+    timestamp: Option<i64>,
+    webhook_id: Option<String>,
+    event_type: Option<String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let scheme = self::scheme(scheme)?;
+    let secret = self::secret(secret)?;
+    let body = convert::body(body).map_err(errors::Error)?;
+    let options = hooksig::SignOptions {
+        timestamp,
+        webhook_id,
+        event_type,
+    };
+    let headers = hooksig::sign(&scheme, secret, &body, &options).map_err(errors::Error)?;
+    let dict = PyDict::new(py);
+    for (name, value) in headers {
+        dict.set_item(name, value)?;
+    }
+    Ok(dict)
+}
+
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Verifier>()?;
+    module.add_class::<Verified>()?;
+    module.add_function(wrap_pyfunction!(sign, module)?)?;
+    module.add(
+        "BUILT_IN_SCHEMES",
+        PyTuple::new(module.py(), hooksig::Scheme::BUILT_IN)?,
+    )?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(module)
+}
