@@ -10,8 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 use std::borrow::Cow;
 
-/// Header name/value pairs, in the order Python gave them.
-pub type Headers = Vec<(Vec<u8>, Vec<u8>)>;
+/// Header name/value pairs, in the order Python gave them; `bytes` values
+/// are borrowed, text is encoded once.
+pub type Headers<'a> = Vec<(Cow<'a, [u8]>, Cow<'a, [u8]>)>;
 
 const HEADERS_ARGUMENT: &str = "(headers argument)";
 
@@ -88,99 +89,135 @@ fn python(err: PyErr, py: Python<'_>) -> Failure {
 /// WSGI and ASGI servers decode header bytes as ISO-8859-1 (PEP 3333), so a
 /// `str` whose characters all fit in one byte is encoded back the same way to
 /// recover the bytes that were on the wire; other text is taken as UTF-8.
-fn header_bytes(value: &Bound<'_, PyAny>) -> Option<Result<Vec<u8>, ()>> {
+fn header_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Option<Result<Cow<'a, [u8]>, ()>> {
     if let Ok(text) = value.cast::<PyString>() {
         return Some(match text.to_cow() {
-            Ok(text) => Ok(latin1_or_utf8(&text)),
+            Ok(text) => Ok(latin1_or_utf8(text)),
             Err(_) => Err(()),
         });
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Some(Ok(bytes.as_bytes().to_vec()));
+        return Some(Ok(Cow::Borrowed(bytes.as_bytes())));
     }
     if let Ok(bytes) = value.cast::<PyByteArray>() {
-        return Some(Ok(bytes.to_vec()));
+        return Some(Ok(Cow::Owned(bytes.to_vec())));
     }
     None
 }
 
-fn latin1_or_utf8(text: &str) -> Vec<u8> {
+fn latin1_or_utf8(text: Cow<'_, str>) -> Cow<'_, [u8]> {
     if text.is_ascii() || text.chars().any(|c| u32::from(c) > 0xFF) {
-        text.as_bytes().to_vec()
+        match text {
+            Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+        }
     } else {
-        text.chars().map(|c| c as u8).collect()
+        Cow::Owned(text.chars().map(|c| c as u8).collect())
     }
 }
 
-fn push_pair(
-    headers: &mut Headers,
-    name: &Bound<'_, PyAny>,
-    value: &Bound<'_, PyAny>,
-) -> Result<(), Failure> {
-    let name = match header_bytes(name) {
-        Some(Ok(name)) => name,
-        Some(Err(())) => {
-            return Err(malformed(HEADERS_ARGUMENT, "a header name is not valid text").into());
+/// The header objects as Python holds them, kept alive so that their bytes
+/// can be borrowed rather than copied.
+pub struct RawHeaders<'py>(Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>);
+
+impl<'py> RawHeaders<'py> {
+    /// Reads headers given as a `dict`, any mapping with `items()` (Werkzeug
+    /// `EnvironHeaders`, Starlette `Headers`, Django `request.headers`,
+    /// `email.message.Message`), or an iterable of `(name, value)` pairs.
+    pub fn collect(headers: &Bound<'py, PyAny>) -> Result<Self, Failure> {
+        let py = headers.py();
+        let mut raw = RawHeaders(Vec::new());
+        if let Ok(dict) = headers.cast::<PyDict>() {
+            raw.0.reserve(dict.len());
+            for (name, value) in dict.iter() {
+                raw.push(name, value)?;
+            }
+            return Ok(raw);
         }
-        None => {
-            return Err(malformed(
-                HEADERS_ARGUMENT,
-                format!("a header name is {}, expected str or bytes", type_name(name)),
-            )
-            .into());
+        if headers.is_instance_of::<PyString>()
+            || headers.is_instance_of::<PyBytes>()
+            || headers.is_instance_of::<PyByteArray>()
+            || headers.is_none()
+        {
+            return Err(wrong_headers_type(headers).into());
         }
-    };
-    let shown = || String::from_utf8_lossy(&name).chars().take(64).collect::<String>();
-    match header_bytes(value) {
-        Some(Ok(value)) => {
-            headers.push((name, value));
-            Ok(())
+        let items = match headers.hasattr("items") {
+            Ok(true) => headers
+                .call_method0("items")
+                .map_err(|e| python(e, py))?,
+            _ => headers.clone(),
+        };
+        let iterator = match items.try_iter() {
+            Ok(iterator) => iterator,
+            Err(_) => return Err(wrong_headers_type(headers).into()),
+        };
+        for (index, item) in iterator.enumerate() {
+            let item = item.map_err(|e| python(e, py))?;
+            let (name, value) = pair(&item).ok_or_else(|| not_a_pair(&item, index))?;
+            raw.push(name, value)?;
         }
-        Some(Err(())) => Err(malformed(&shown(), "the value is not valid text").into()),
-        // Several values for one name (as multi-dicts and Node-style objects
-        // give them) become repeated pairs; core decides what repetition means.
-        None if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() => {
+        Ok(raw)
+    }
+
+    /// Several values for one name (as multi-dicts and Node-style objects give
+    /// them) become repeated pairs; core decides what repetition means.
+    fn push(&mut self, name: Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> Result<(), Failure> {
+        if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
             let py = value.py();
             for item in value.try_iter().map_err(|e| python(e, py))? {
-                let item = item.map_err(|e| python(e, py))?;
-                match header_bytes(&item) {
-                    Some(Ok(item)) => headers.push((name.clone(), item)),
-                    _ => {
-                        return Err(malformed(
-                            &shown(),
-                            format!("a value in its list is {}, expected str or bytes", type_name(&item)),
-                        )
-                        .into());
-                    }
-                }
+                self.0.push((name.clone(), item.map_err(|e| python(e, py))?));
             }
-            Ok(())
+        } else {
+            self.0.push((name, value));
         }
-        None => Err(malformed(
-            &shown(),
-            format!("the value is {}, expected str or bytes", type_name(value)),
-        )
-        .into()),
+        Ok(())
+    }
+
+    /// The pairs as bytes, for core.
+    pub fn encode(&self) -> Result<Headers<'_>, hooksig::Error> {
+        let mut headers = Vec::with_capacity(self.0.len());
+        for (name, value) in &self.0 {
+            let name = match header_bytes(name) {
+                Some(Ok(name)) => name,
+                Some(Err(())) => {
+                    return Err(malformed(HEADERS_ARGUMENT, "a header name is not valid text"));
+                }
+                None => {
+                    return Err(malformed(
+                        HEADERS_ARGUMENT,
+                        format!("a header name is {}, expected str or bytes", type_name(name)),
+                    ));
+                }
+            };
+            let shown = || String::from_utf8_lossy(&name).chars().take(64).collect::<String>();
+            let value = match header_bytes(value) {
+                Some(Ok(value)) => value,
+                Some(Err(())) => return Err(malformed(&shown(), "the value is not valid text")),
+                None => {
+                    return Err(malformed(
+                        &shown(),
+                        format!("the value is {}, expected str or bytes", type_name(value)),
+                    ));
+                }
+            };
+            headers.push((name, value));
+        }
+        Ok(headers)
     }
 }
 
-fn push_item(headers: &mut Headers, item: &Bound<'_, PyAny>, index: usize) -> Result<(), Failure> {
-    let pair = item
-        .cast::<PyTuple>()
-        .ok()
-        .filter(|t| t.len() == 2)
-        .map(|t| (t.get_item(0), t.get_item(1)));
-    let pair = match pair {
-        Some((Ok(name), Ok(value))) => (name, value),
-        _ => match item.cast::<PyList>().ok().filter(|l| l.len() == 2) {
-            Some(list) => match (list.get_item(0), list.get_item(1)) {
-                (Ok(name), Ok(value)) => (name, value),
-                _ => return Err(not_a_pair(item, index).into()),
-            },
-            None => return Err(not_a_pair(item, index).into()),
-        },
-    };
-    push_pair(headers, &pair.0, &pair.1)
+/// The two halves of a `(name, value)` tuple or `[name, value]` list.
+fn pair<'py>(item: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if let Ok(tuple) = item.cast::<PyTuple>() {
+        if tuple.len() == 2 {
+            return Some((tuple.get_item(0).ok()?, tuple.get_item(1).ok()?));
+        }
+    } else if let Ok(list) = item.cast::<PyList>() {
+        if list.len() == 2 {
+            return Some((list.get_item(0).ok()?, list.get_item(1).ok()?));
+        }
+    }
+    None
 }
 
 fn not_a_pair(item: &Bound<'_, PyAny>, index: usize) -> hooksig::Error {
@@ -188,42 +225,6 @@ fn not_a_pair(item: &Bound<'_, PyAny>, index: usize) -> hooksig::Error {
         HEADERS_ARGUMENT,
         format!("item {index} is {}, expected a (name, value) pair", type_name(item)),
     )
-}
-
-/// Reads headers given as a `dict`, any mapping with `items()` (Werkzeug
-/// `EnvironHeaders`, Starlette `Headers`, Django `request.headers`,
-/// `email.message.Message`), or an iterable of `(name, value)` pairs.
-pub fn headers(headers: &Bound<'_, PyAny>) -> Result<Headers, Failure> {
-    let py = headers.py();
-    if let Ok(dict) = headers.cast::<PyDict>() {
-        let mut pairs = Vec::with_capacity(dict.len());
-        for (name, value) in dict.iter() {
-            push_pair(&mut pairs, &name, &value)?;
-        }
-        return Ok(pairs);
-    }
-    if headers.is_instance_of::<PyString>()
-        || headers.is_instance_of::<PyBytes>()
-        || headers.is_instance_of::<PyByteArray>()
-        || headers.is_none()
-    {
-        return Err(wrong_headers_type(headers).into());
-    }
-    let items = match headers.hasattr("items") {
-        Ok(true) => headers
-            .call_method0("items")
-            .map_err(|e| python(e, py))?,
-        _ => headers.clone(),
-    };
-    let iterator = match items.try_iter() {
-        Ok(iterator) => iterator,
-        Err(_) => return Err(wrong_headers_type(headers).into()),
-    };
-    let mut pairs = Vec::new();
-    for (index, item) in iterator.enumerate() {
-        push_item(&mut pairs, &item.map_err(|e| python(e, py))?, index)?;
-    }
-    Ok(pairs)
 }
 
 fn wrong_headers_type(headers: &Bound<'_, PyAny>) -> hooksig::Error {

@@ -121,7 +121,8 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         now: Option<i64>,
     ) -> PyResult<Verified> {
-        let headers = convert::headers(headers)?;
+        let headers = convert::RawHeaders::collect(headers)?;
+        let headers = headers.encode().map_err(errors::Error)?;
         let body = convert::body(body).map_err(errors::Error)?;
         let (inner, body) = (&self.inner, body.as_ref());
         let run = || match now {
@@ -150,7 +151,8 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         now: Option<i64>,
     ) -> PyResult<Option<String>> {
-        let headers = convert::headers(headers)?;
+        let headers = convert::RawHeaders::collect(headers)?;
+        let headers = headers.encode().map_err(errors::Error)?;
         let body = convert::body(body).map_err(errors::Error)?;
         let (inner, body) = (&self.inner, body.as_ref());
         Ok(py.detach(|| match now {
@@ -173,7 +175,7 @@ impl Verifier {
 
     fn __repr__(&self) -> String {
         format!(
-            "Verifier(scheme={:?}, secrets={}, tolerance={})",
+            "Verifier(scheme='{}', secrets={}, tolerance={})",
             self.inner.scheme().name(),
             self.secrets,
             self.inner.tolerance()
@@ -198,14 +200,16 @@ struct Verified {
 
 #[pymethods]
 impl Verified {
-    fn __repr__(&self) -> String {
-        let optional = |v: Option<String>| v.unwrap_or_else(|| "None".into());
-        format!(
-            "Verified(key_index={}, timestamp={}, webhook_id={})",
-            self.key_index,
-            optional(self.timestamp.map(|t| t.to_string())),
-            optional(self.webhook_id.as_ref().map(|id| format!("{id:?}"))),
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let webhook_id = match &self.webhook_id {
+            Some(id) => PyString::new(py, id).repr()?.to_string(),
+            None => "None".into(),
+        };
+        let timestamp = self.timestamp.map_or_else(|| "None".into(), |t| t.to_string());
+        Ok(format!(
+            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id})",
+            self.key_index
+        ))
     }
 }
 

@@ -1,0 +1,164 @@
+"""Verification time of hooksig against what Python receivers use today.
+
+Contenders, each against hooksig verifying the same scheme and body:
+
+- the hand-rolled stdlib ``hmac`` snippet of Quiltt's Flask docs (scheme ``quiltt``);
+- ``standardwebhooks`` (``json_parse=False``) and ``svix`` (scheme ``standard``);
+- ``stripe.WebhookSignature.verify_header`` (scheme ``stripe``);
+- the Rust core without Python (``bench/core_verify.rs``; its times are passed in
+  with ``--core FILE``, lines of ``SCHEME SIZE NANOSECONDS``).
+
+Ratios are hooksig's time divided by the contender's: below 1 means hooksig
+is faster. Each time is the best of several rounds (the least disturbed by
+other processes). Run through ``bench/run.sh``, which builds everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import timeit
+from datetime import datetime
+from typing import Callable
+
+import standardwebhooks.webhooks
+import stripe
+import svix.webhooks
+
+import hooksig
+
+SIZES = [256, 4 << 10, 64 << 10, 1 << 20]
+STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SECRET = "whsec_bench-secret-for-quiltt-and-stripe"
+
+
+def body_of(size: int) -> bytes:
+    """A JSON body of exactly ``size`` bytes (the JSON libraries' verify may parse it)."""
+    head, tail = b'{"type":"invoice.paid","data":"', b'"}'
+    return head + b"x" * (size - len(head) - len(tail)) + tail
+
+
+def hand_rolled(secret: str) -> Callable[[dict[str, str], bytes], bool]:
+    """The Flask snippet of Quiltt's docs, as written there (``!=`` and all)."""
+    QUILTT_WEBHOOK_VERSION = "1"
+    QUILTT_WEBHOOK_WINDOW = 300
+
+    def verify(headers: dict[str, str], data: bytes) -> bool:
+        timestamp = headers.get("Quiltt-Timestamp")
+        if not timestamp or (datetime.now().timestamp() - int(timestamp)) > QUILTT_WEBHOOK_WINDOW:
+            return False
+        payload = data.decode()  # request.get_data(as_text=True)
+        signature = hmac.new(
+            secret.encode(), f"{QUILTT_WEBHOOK_VERSION}{timestamp}{payload}".encode(), hashlib.sha256
+        ).digest()
+        encoded_signature = base64.b64encode(signature).decode()
+        return headers.get("Quiltt-Signature") == encoded_signature
+
+    return verify
+
+
+def best(call: Callable[[], object], rounds: int = 5) -> float:
+    """Seconds per call, best of ``rounds`` rounds of about 0.2 s each."""
+    timer = timeit.Timer(call)
+    number, _ = timer.autorange()
+    number = max(1, number)
+    return min(timer.repeat(repeat=rounds, number=number)) / number
+
+
+def contenders(size: int) -> list[tuple[str, str, Callable[[], object], Callable[[], object]]]:
+    """(name, scheme, contender's verify, hooksig's verify of the same request)."""
+    body = body_of(size)
+    quiltt = hooksig.sign("quiltt", SECRET, body)
+    standard = hooksig.sign("standard", STANDARD_SECRET, body)
+    stripe_header = hooksig.sign("stripe", SECRET, body)["Stripe-Signature"]
+    snippet = hand_rolled(SECRET)
+    assert snippet(quiltt, body)
+    q = hooksig.Verifier("quiltt", SECRET)
+    s = hooksig.Verifier("standard", STANDARD_SECRET)
+    st = hooksig.Verifier("stripe", SECRET)
+    stripe_headers = {"Stripe-Signature": stripe_header}
+    sw = standardwebhooks.webhooks.Webhook(STANDARD_SECRET)
+    sv = svix.webhooks.Webhook(STANDARD_SECRET)
+    text = body.decode()
+    return [
+        ("hand-rolled hmac", "quiltt", lambda: snippet(quiltt, body), lambda: q.verify(quiltt, body)),
+        ("standardwebhooks", "standard", lambda: sw.verify(body, standard, json_parse=False), lambda: s.verify(standard, body)),
+        ("svix", "standard", lambda: sv.verify(body, standard), lambda: s.verify(standard, body)),
+        (
+            "stripe",
+            "stripe",
+            lambda: stripe.WebhookSignature.verify_header(text, stripe_header, SECRET, 300),
+            lambda: st.verify(stripe_headers, body),
+        ),
+    ]
+
+
+def threads_speedup(size: int = 1 << 20, calls: int = 200) -> float:
+    """Throughput of two threads verifying ``size``-byte bodies over that of one."""
+    body = body_of(size)
+    headers = hooksig.sign("standard", STANDARD_SECRET, body)
+    verifier = hooksig.Verifier("standard", STANDARD_SECRET)
+
+    def work(n: int) -> None:
+        for _ in range(n):
+            verifier.verify(headers, body)
+
+    def run(threads: int) -> float:
+        workers = [threading.Thread(target=work, args=(calls // threads,)) for _ in range(threads)]
+        start = time.perf_counter()
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        return calls / (time.perf_counter() - start)
+
+    one = max(run(1) for _ in range(3))
+    two = max(run(2) for _ in range(3))
+    return two / one
+
+
+def size_label(size: int) -> str:
+    return f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB" if size >= 1 << 10 else f"{size} B"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--core", help="file of 'SCHEME SIZE NANOSECONDS' lines from core_verify")
+    parser.add_argument("--json", help="also write the measurements here")
+    args = parser.parse_args()
+    core: dict[tuple[str, int], float] = {}
+    if args.core:
+        with open(args.core) as lines:
+            for line in lines:
+                scheme, size, nanos = line.split()
+                core[(scheme, int(size))] = int(nanos) / 1e9
+
+    print(f"hooksig {hooksig.__version__}: time per verify, best of 5 rounds; ratio = hooksig / contender\n")
+    print(f"{'body':>8}  {'contender':<18} {'scheme':<9} {'contender µs':>13} {'hooksig µs':>11} {'ratio':>7}")
+    rows = []
+    for size in SIZES:
+        for name, scheme, theirs, ours in contenders(size):
+            t_theirs, t_ours = best(theirs), best(ours)
+            rows.append({"size": size, "contender": name, "scheme": scheme, "theirs": t_theirs, "ours": t_ours})
+            print(f"{size_label(size):>8}  {name:<18} {scheme:<9} {t_theirs * 1e6:>13.2f} {t_ours * 1e6:>11.2f} {t_ours / t_theirs:>6.2f}×")
+        for scheme in ("quiltt", "standard", "stripe"):
+            if (scheme, size) in core:
+                ours = next(r["ours"] for r in rows if r["size"] == size and r["scheme"] == scheme)
+                t_core = core[(scheme, size)]
+                rows.append({"size": size, "contender": "Rust core", "scheme": scheme, "theirs": t_core, "ours": ours})
+                print(f"{size_label(size):>8}  {'Rust core':<18} {scheme:<9} {t_core * 1e6:>13.2f} {ours * 1e6:>11.2f} {ours / t_core:>6.2f}×")
+        print()
+    speedup = threads_speedup()
+    print(f"two threads verifying 1 MiB bodies: {speedup:.2f}× the throughput of one (GIL released while hashing)")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"rows": rows, "threads_speedup": speedup}, out, indent=1)
+
+
+if __name__ == "__main__":
+    main()

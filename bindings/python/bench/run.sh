@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The benchmark of the README: builds the wheel and the Rust-core timer, installs
+# the wheel and the contenders (standardwebhooks, svix, stripe) into a virtualenv,
+# and prints the table. Not a test: it asserts nothing.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
+source "$ROOT/bindings/python/env.sh"
+
+wheel="$(python_wheel)"
+venv="$PY_TARGET/bench"
+python_venv "$venv" --force-reinstall --no-deps "$wheel"
+python_venv "$venv" standardwebhooks svix stripe
+
+say "Rust core timings"
+core="$PY_TARGET/core-verify.txt"
+: >"$core"
+for scheme in quiltt standard stripe; do
+  (cd "$ROOT" && cargo run --release --quiet -p hooksig-python --example core_verify -- \
+    "$scheme" 256 4096 65536 1048576) >>"$core"
+done
+
+say "Python"
+"$venv/bin/python" "$PY_HERE/bench/bench.py" --core "$core" "$@"

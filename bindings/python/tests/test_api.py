@@ -1,0 +1,118 @@
+"""The public surface: error tree and codes, reprs that never show a secret, sign, diagnose."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import hooksig
+
+SECRET = "quiltt-secret-that-must-not-leak"
+BODY = b'{"events":[{"type":"account.verified","record":{"id":"acct_1"}}]}'
+NOW = 1_700_000_000
+
+VERIFICATION_CODES = {
+    "MissingHeader": "missing_header",
+    "MalformedHeader": "malformed_header",
+    "TimestampTooOld": "timestamp_too_old",
+    "TimestampInFuture": "timestamp_in_future",
+    "NoSupportedSignature": "no_supported_signature",
+    "SignatureMismatch": "signature_mismatch",
+    "InvalidBody": "invalid_body",
+    "DecryptionFailed": "decryption_failed",
+}
+CONFIGURATION_CODES = {
+    "InvalidSecret": "invalid_secret",
+    "InvalidPattern": "invalid_pattern",
+    "InvalidScheme": "invalid_scheme",
+}
+
+
+@pytest.mark.parametrize("name", VERIFICATION_CODES)
+def test_verification_errors(name: str) -> None:
+    cls = getattr(hooksig, name)
+    assert issubclass(cls, hooksig.VerificationError)
+    assert cls.code == VERIFICATION_CODES[name]
+    assert cls.__module__ == "hooksig"
+    assert cls.__doc__
+
+
+@pytest.mark.parametrize("name", CONFIGURATION_CODES)
+def test_configuration_errors_sit_beside_verification_error(name: str) -> None:
+    cls = getattr(hooksig, name)
+    assert issubclass(cls, hooksig.HooksigError)
+    assert not issubclass(cls, hooksig.VerificationError)
+    assert cls.code == CONFIGURATION_CODES[name]
+
+
+def test_error_tree_root() -> None:
+    assert issubclass(hooksig.VerificationError, hooksig.HooksigError)
+    assert issubclass(hooksig.HooksigError, Exception)
+
+
+def test_raised_errors_carry_code_message_and_pickle() -> None:
+    verifier = hooksig.Verifier("quiltt", SECRET)
+    headers = hooksig.sign("quiltt", SECRET, BODY, timestamp=NOW)
+    with pytest.raises(hooksig.TimestampTooOld) as raised:
+        verifier.verify(headers, BODY, now=NOW + 301)
+    error = raised.value
+    assert error.code == "timestamp_too_old"
+    assert "301 s" in str(error) and "300 s" in str(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is hooksig.TimestampTooOld and str(copy) == str(error)
+
+
+def test_reprs_show_the_scheme_never_the_secret() -> None:
+    verifier = hooksig.Verifier("quiltt", [SECRET, "older-secret"], tolerance=60)
+    assert repr(verifier) == "Verifier(scheme='quiltt', secrets=2, tolerance=60)"
+    assert (verifier.scheme, verifier.tolerance) == ("quiltt", 60)
+    headers = hooksig.sign("quiltt", SECRET, BODY, timestamp=NOW)
+    verified = verifier.verify(headers, BODY, now=NOW)
+    assert repr(verified) == "Verified(key_index=0, timestamp=1700000000, webhook_id=None)"
+    for text in (repr(verifier), str(verifier), repr(verified)):
+        assert SECRET not in text
+    with pytest.raises(hooksig.SignatureMismatch) as raised:
+        verifier.verify(headers, BODY + b" ", now=NOW)
+    assert SECRET not in str(raised.value) and headers["Quiltt-Signature"] not in str(raised.value)
+
+
+def test_verifier_is_immutable() -> None:
+    verifier = hooksig.Verifier("github", "s")
+    with pytest.raises(AttributeError):
+        verifier.tolerance = 5  # type: ignore[misc]
+
+
+def test_key_rotation_reports_the_matching_secret() -> None:
+    headers = hooksig.sign("quiltt", "old-secret", BODY, timestamp=NOW)
+    verified = hooksig.Verifier("quiltt", ["new-secret", "old-secret"]).verify(headers, BODY, now=NOW)
+    assert verified.key_index == 1
+    assert verified == hooksig.Verifier("quiltt", ("x", "old-secret")).verify(headers, BODY, now=NOW)
+    assert len({verified, verified}) == 1
+
+
+def test_system_clock_is_the_default() -> None:
+    headers = hooksig.sign("slack", "slack-secret", b"token=x")
+    assert hooksig.Verifier("slack", "slack-secret").verify(headers, b"token=x").timestamp is not None
+
+
+def test_sign_returns_headers_in_order() -> None:
+    headers = hooksig.sign("tratta", "tratta-secret-0123", b"{}", event_type="customer.create", webhook_id="w1")
+    assert list(headers) == ["X-Tratta-Webhook-ID", "X-Tratta-Signature-256", "X-Tratta-Event-Name"]
+    assert headers["X-Tratta-Event-Name"] == "customer.create"
+
+
+def test_diagnose_names_the_mistake_or_says_nothing() -> None:
+    verifier = hooksig.Verifier("quiltt", SECRET)
+    headers = hooksig.sign("quiltt", SECRET, BODY, timestamp=NOW)
+    assert verifier.diagnose(headers, BODY, now=NOW) is None
+    sentence = verifier.diagnose(headers, BODY + b"\n", now=NOW)
+    assert sentence and "newline" in sentence
+    assert SECRET not in sentence and headers["Quiltt-Signature"] not in sentence
+
+
+def test_built_in_schemes() -> None:
+    assert hooksig.BUILT_IN_SCHEMES == ("quiltt", "standard", "bond", "tratta", "stripe", "github", "shopify", "slack")
+    for name in hooksig.BUILT_IN_SCHEMES:
+        assert hooksig.Verifier(name, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").scheme == name
+    assert hooksig.Verifier("svix", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").scheme == "standard"

@@ -1,0 +1,106 @@
+"""The examples as documented: each receiver runs on a local port and `hooksig send` posts to it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+EXAMPLES = ROOT / "examples"
+NEW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+OLD_SECRET = "whsec_" + "b2xkLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm"
+QUILTT_SECRET = "quiltt-example-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_for(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the example exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the example did not listen on {port}:\n{log.read_text()}")
+
+
+@pytest.fixture()
+def serve(tmp_path: Path) -> Iterator[object]:
+    servers: list[subprocess.Popen[bytes]] = []
+
+    def start(directory: Path, command: list[str], env: dict[str, str]) -> str:
+        port = _free_port()
+        log = tmp_path / f"{directory.name}.log"
+        server = subprocess.Popen(
+            [part.replace("{port}", str(port)) for part in command],
+            cwd=directory,
+            env={**os.environ, **env, "PORT": str(port)},
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        servers.append(server)
+        _wait_for(port, server, log)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server in servers:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def send(cli: str, *args: str, secret: str) -> tuple[int, str]:
+    result = subprocess.run(
+        [cli, "send", *args],
+        env={**os.environ, "HOOKSIG_TEST_SECRET": secret},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.returncode, result.stdout.strip()
+
+
+def test_flask_quiltt_receiver(cli: str, serve: object, tmp_path: Path) -> None:
+    url = serve(  # type: ignore[operator]
+        EXAMPLES / "python-flask", [sys.executable, "app.py"], {"QUILTT_WEBHOOK_SECRET": QUILTT_SECRET}
+    )
+    endpoint = ["--scheme", "quiltt", "--secret-env", "HOOKSIG_TEST_SECRET", "--url", f"{url}/quiltt_webhook"]
+    for event in ("connection.synced.successful", "connection.synced.successful.historical", "account.verified"):
+        assert send(cli, *endpoint, "--event", event, secret=QUILTT_SECRET) == (0, "204")
+    assert send(cli, *endpoint, "--tamper", secret=QUILTT_SECRET) == (1, "401")
+    assert send(cli, *endpoint, secret="another-secret") == (1, "401")
+    log = (tmp_path / "python-flask.log").read_text()
+    assert "Connection with ID conn_1Kx3vBtPXAi has synced successfully!" in log
+    assert "Account with ID conn_1Kx3vBtPXAi is ready for payment processing!" in log
+
+
+def test_fastapi_standard_receiver_with_key_rotation(cli: str, serve: object) -> None:
+    url = serve(  # type: ignore[operator]
+        EXAMPLES / "python-fastapi",
+        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", "{port}"],
+        {"WEBHOOK_SECRET": NEW_SECRET, "WEBHOOK_SECRET_PREVIOUS": OLD_SECRET},
+    )
+    endpoint = ["--scheme", "standard", "--secret-env", "HOOKSIG_TEST_SECRET", "--url", f"{url}/webhooks"]
+    assert send(cli, *endpoint, secret=NEW_SECRET) == (0, "200")
+    assert send(cli, *endpoint, "--event", "customer.created", secret=OLD_SECRET) == (0, "200")
+    assert send(cli, *endpoint, "--tamper", secret=NEW_SECRET) == (1, "401")
+    assert send(cli, *endpoint, secret="whsec_" + "c29tZW9uZS1lbHNlcy1zZWNyZXQ=") == (1, "401")

@@ -1,0 +1,71 @@
+"""Every case of tests/vectors/verify.json and sign.json, through the installed package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import hooksig
+
+from conftest import case_body, load_cases
+
+VERIFY = load_cases("verify")
+SIGN = load_cases("sign")
+
+
+def _verify(case: dict[str, Any], headers: Any) -> Any:
+    verifier = hooksig.Verifier(case["scheme"], case["secrets"], tolerance=case.get("tolerance", 300))
+    return verifier.verify(headers, case_body(case), now=case["now"])
+
+
+def _check(case: dict[str, Any], headers: Any) -> None:
+    expect = case["expect"]
+    if expect["ok"]:
+        verified = _verify(case, headers)
+        assert (verified.key_index, verified.timestamp, verified.webhook_id) == (
+            expect["key_index"],
+            expect["timestamp"],
+            expect["webhook_id"],
+        )
+    else:
+        with pytest.raises(hooksig.HooksigError) as raised:
+            _verify(case, headers)
+        assert raised.value.code == expect["code"]
+        assert isinstance(raised.value, hooksig.VerificationError) == (
+            expect["code"] not in ("invalid_secret", "invalid_scheme", "invalid_pattern")
+        )
+
+
+@pytest.mark.parametrize("case", VERIFY, ids=[c["name"] for c in VERIFY])
+def test_verify_with_pairs(case: dict[str, Any]) -> None:
+    _check(case, [tuple(pair) for pair in case["headers"]])
+
+
+DICT_CASES = [c for c in VERIFY if len({n.lower() for n, _ in c["headers"]}) == len(c["headers"])]
+
+
+@pytest.mark.parametrize("case", DICT_CASES, ids=[c["name"] for c in DICT_CASES])
+def test_verify_with_dict(case: dict[str, Any]) -> None:
+    _check(case, dict(case["headers"]))
+
+
+@pytest.mark.parametrize("case", SIGN, ids=[c["name"] for c in SIGN])
+def test_sign(case: dict[str, Any]) -> None:
+    def sign() -> dict[str, str]:
+        return hooksig.sign(
+            case["scheme"],
+            case["secret"],
+            case_body(case),
+            timestamp=case["timestamp"],
+            webhook_id=case["webhook_id"],
+            event_type=case["event_type"],
+        )
+
+    expect = case["expect"]
+    if "headers" in expect:
+        assert list(sign().items()) == [tuple(pair) for pair in expect["headers"]]
+    else:
+        with pytest.raises(hooksig.HooksigError) as raised:
+            sign()
+        assert raised.value.code == expect["code"]
