@@ -35,10 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The fastest per-call time over `rounds` rounds of about 200 ms each.
-fn best_of<T, E>(
-    rounds: usize,
-    mut call: impl FnMut() -> Result<T, E>,
-) -> Result<Duration, E> {
+fn best_of<T, E>(rounds: usize, mut call: impl FnMut() -> Result<T, E>) -> Result<Duration, E> {
     let start = Instant::now();
     let mut calibration = 0u32;
     while start.elapsed() < Duration::from_millis(20) {

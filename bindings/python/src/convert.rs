@@ -48,7 +48,10 @@ fn from_python_error(err: PyErr, py: Python<'_>) -> Result<hooksig::Error, PyErr
     if err.is_instance_of::<PyException>(py) {
         Ok(malformed(
             HEADERS_ARGUMENT,
-            format!("reading the headers raised {}", type_name(err.value(py).as_any())),
+            format!(
+                "reading the headers raised {}",
+                type_name(err.value(py).as_any())
+            ),
         ))
     } else {
         Err(err)
@@ -142,9 +145,7 @@ impl<'py> RawHeaders<'py> {
             return Err(wrong_headers_type(headers).into());
         }
         let items = match headers.hasattr("items") {
-            Ok(true) => headers
-                .call_method0("items")
-                .map_err(|e| python(e, py))?,
+            Ok(true) => headers.call_method0("items").map_err(|e| python(e, py))?,
             _ => headers.clone(),
         };
         let iterator = match items.try_iter() {
@@ -165,7 +166,8 @@ impl<'py> RawHeaders<'py> {
         if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
             let py = value.py();
             for item in value.try_iter().map_err(|e| python(e, py))? {
-                self.0.push((name.clone(), item.map_err(|e| python(e, py))?));
+                self.0
+                    .push((name.clone(), item.map_err(|e| python(e, py))?));
             }
         } else {
             self.0.push((name, value));
@@ -180,16 +182,27 @@ impl<'py> RawHeaders<'py> {
             let name = match header_bytes(name) {
                 Some(Ok(name)) => name,
                 Some(Err(())) => {
-                    return Err(malformed(HEADERS_ARGUMENT, "a header name is not valid text"));
+                    return Err(malformed(
+                        HEADERS_ARGUMENT,
+                        "a header name is not valid text",
+                    ));
                 }
                 None => {
                     return Err(malformed(
                         HEADERS_ARGUMENT,
-                        format!("a header name is {}, expected str or bytes", type_name(name)),
+                        format!(
+                            "a header name is {}, expected str or bytes",
+                            type_name(name)
+                        ),
                     ));
                 }
             };
-            let shown = || String::from_utf8_lossy(&name).chars().take(64).collect::<String>();
+            let shown = || {
+                String::from_utf8_lossy(&name)
+                    .chars()
+                    .take(64)
+                    .collect::<String>()
+            };
             let value = match header_bytes(value) {
                 Some(Ok(value)) => value,
                 Some(Err(())) => return Err(malformed(&shown(), "the value is not valid text")),
@@ -223,7 +236,10 @@ fn pair<'py>(item: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, 
 fn not_a_pair(item: &Bound<'_, PyAny>, index: usize) -> hooksig::Error {
     malformed(
         HEADERS_ARGUMENT,
-        format!("item {index} is {}, expected a (name, value) pair", type_name(item)),
+        format!(
+            "item {index} is {}, expected a (name, value) pair",
+            type_name(item)
+        ),
     )
 }
 

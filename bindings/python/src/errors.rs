@@ -108,7 +108,10 @@ fn class_of<'py>(py: Python<'py>, code: &str) -> Bound<'py, PyType> {
 }
 
 fn is_verification_code(code: &str) -> bool {
-    !matches!(code, "invalid_secret" | "invalid_pattern" | "invalid_scheme")
+    !matches!(
+        code,
+        "invalid_secret" | "invalid_pattern" | "invalid_scheme"
+    )
 }
 
 /// A core error on its way to Python.

@@ -43,13 +43,18 @@ fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
             .and_then(|json| json.call_method1("dumps", (value,)))
             .and_then(|text| text.extract::<String>())
             .map_err(|e| {
-                invalid_scheme(format!("the custom scheme dict is not JSON-serializable ({e})"))
+                invalid_scheme(format!(
+                    "the custom scheme dict is not JSON-serializable ({e})"
+                ))
             })?;
         return Ok(hooksig::Scheme::custom_from_json(&json)?);
     }
     Err(invalid_scheme(format!(
         "expected a scheme name such as \"quiltt\" or a custom-scheme dict, got {}",
-        value.get_type().name().map_or_else(|_| "object".into(), |n| n.to_string())
+        value
+            .get_type()
+            .name()
+            .map_or_else(|_| "object".into(), |n| n.to_string())
     )))
 }
 
@@ -66,7 +71,10 @@ fn secret(value: &Bound<'_, PyAny>) -> Result<String, Failure> {
     }
     Err(invalid_secret(format!(
         "expected str, got {}",
-        value.get_type().name().map_or_else(|_| "object".into(), |n| n.to_string())
+        value
+            .get_type()
+            .name()
+            .map_or_else(|_| "object".into(), |n| n.to_string())
     )))
 }
 
@@ -205,7 +213,9 @@ impl Verified {
             Some(id) => PyString::new(py, id).repr()?.to_string(),
             None => "None".into(),
         };
-        let timestamp = self.timestamp.map_or_else(|| "None".into(), |t| t.to_string());
+        let timestamp = self
+            .timestamp
+            .map_or_else(|| "None".into(), |t| t.to_string());
         Ok(format!(
             "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id})",
             self.key_index
