@@ -34,7 +34,8 @@ python_wheel() {
       "$PY_HERE/pyproject.toml" "$ROOT/Cargo.lock" -newer "$wheel" -type f -print -quit)" ]; then
     say "maturin build --release (hooksig wheel)" >&2
     rm -f "$PY_WHEELS"/hooksig-*.whl
-    (cd "$PY_HERE" && "$PY_TARGET/build/bin/maturin" build --release --quiet -o "$PY_WHEELS") >&2
+    (cd "$PY_HERE" && "$PY_TARGET/build/bin/maturin" build --release -o "$PY_WHEELS") \
+      >"$PY_TARGET/maturin.log" 2>&1 || { cat "$PY_TARGET/maturin.log" >&2; return 1; }
     wheel="$(ls -t "$PY_WHEELS"/hooksig-*.whl | head -n1)"
   fi
   echo "$wheel"
