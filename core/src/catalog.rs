@@ -24,11 +24,20 @@ pub struct Catalog {
 
 impl Catalog {
     /// Quiltt: `connection.synced.successful.initial`, `profile.ready`, ...
-    pub const QUILTT: Catalog = Catalog { name: "quiltt", text: include_str!("catalog/quiltt.txt") };
+    pub const QUILTT: Catalog = Catalog {
+        name: "quiltt",
+        text: include_str!("catalog/quiltt.txt"),
+    };
     /// Atelio (formerly Bond): `card.created`, `kyc.verification.success`, ...
-    pub const BOND: Catalog = Catalog { name: "bond", text: include_str!("catalog/bond.txt") };
+    pub const BOND: Catalog = Catalog {
+        name: "bond",
+        text: include_str!("catalog/bond.txt"),
+    };
     /// Tratta: the 21 supported events, `customer.create` to `import.complete`.
-    pub const TRATTA: Catalog = Catalog { name: "tratta", text: include_str!("catalog/tratta.txt") };
+    pub const TRATTA: Catalog = Catalog {
+        name: "tratta",
+        text: include_str!("catalog/tratta.txt"),
+    };
 
     /// Every catalogue that ships with the core.
     pub const ALL: &'static [Catalog] = &[Catalog::QUILTT, Catalog::BOND, Catalog::TRATTA];
@@ -36,8 +45,14 @@ impl Catalog {
     /// The catalogue of a provider by scheme name (`atelio` is an alias of
     /// `bond`); `None` for providers without one.
     pub fn for_provider(name: &str) -> Option<&'static Catalog> {
-        let name = if name.eq_ignore_ascii_case("atelio") { "bond" } else { name };
-        Catalog::ALL.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+        let name = if name.eq_ignore_ascii_case("atelio") {
+            "bond"
+        } else {
+            name
+        };
+        Catalog::ALL
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// The provider's scheme name: `quiltt`, `bond` or `tratta`.
@@ -47,7 +62,10 @@ impl Catalog {
 
     /// The known event types, in the catalogue's order.
     pub fn types(&self) -> impl Iterator<Item = &'static str> + Clone + use<> {
-        self.text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+        self.text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
     }
 
     /// Whether `event_type` is a known type.
@@ -116,13 +134,22 @@ mod tests {
         for catalog in Catalog::ALL {
             let types: Vec<_> = catalog.types().collect();
             for t in &types {
-                assert!(crate::validate_pattern(t).is_ok(), "{}: {t}", catalog.name());
+                assert!(
+                    crate::validate_pattern(t).is_ok(),
+                    "{}: {t}",
+                    catalog.name()
+                );
                 assert!(!t.contains('*'), "{}: {t}", catalog.name());
             }
             let mut sorted = types.clone();
             sorted.sort_unstable();
             sorted.dedup();
-            assert_eq!(sorted.len(), types.len(), "{} has duplicates", catalog.name());
+            assert_eq!(
+                sorted.len(),
+                types.len(),
+                "{} has duplicates",
+                catalog.name()
+            );
         }
     }
 

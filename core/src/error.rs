@@ -9,6 +9,7 @@
 /// every binding exposes (`e.code` in Python and JS, a status in C).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
+#[allow(missing_docs)] // each variant's doc describes its fields
 pub enum Error {
     /// The secret is empty, too short for the scheme, or not valid for its key format.
     #[error("invalid secret: {reason}")]
@@ -103,16 +104,23 @@ impl Error {
     pub fn is_verification_error(&self) -> bool {
         !matches!(
             self,
-            Error::InvalidSecret { .. } | Error::InvalidPattern { .. } | Error::InvalidScheme { .. }
+            Error::InvalidSecret { .. }
+                | Error::InvalidPattern { .. }
+                | Error::InvalidScheme { .. }
         )
     }
 
     pub(crate) fn malformed(header: &str, reason: impl Into<String>) -> Self {
-        Error::MalformedHeader { header: header.to_owned(), reason: reason.into() }
+        Error::MalformedHeader {
+            header: header.to_owned(),
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn invalid_secret(reason: impl Into<String>) -> Self {
-        Error::InvalidSecret { reason: reason.into() }
+        Error::InvalidSecret {
+            reason: reason.into(),
+        }
     }
 }
 

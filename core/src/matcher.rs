@@ -13,13 +13,13 @@
 //!   `connection.synced.successful` but never `connections.x`.
 //!
 //! Lookup cost depends on the length of the event type, not on the number of
-//! patterns: exact and scope patterns sit in one hash map probed once per
-//! segment boundary, and globs are indexed by their literal prefix and suffix
-//! in two byte tries, so only globs whose both ends fit the type are looked
-//! at. (Globs that share both ends and differ only in their middle, like
-//! `*.a.*` and `*.b.*`, are then checked one by one.)
+//! patterns. Exact and parent-type patterns and the literal prefixes of globs
+//! share one compressed trie, walked once along the type; the literal
+//! suffixes of globs sit in a second trie walked backwards from the type's
+//! end, and only the globs filed under a (prefix, suffix) pair that both fit
+//! are looked at. (Globs that share both ends and differ only in their middle,
+//! like `*.a.*` and `*.b.*`, are then checked one by one.)
 
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::catalog::Catalog;
@@ -43,8 +43,7 @@ use crate::error::{Error, Result};
 pub struct EventMatcher {
     patterns: Vec<String>,
     scope: bool,
-    literals: HashMap<Box<str>, Vec<u32>>,
-    globs: GlobIndex,
+    index: Index,
 }
 
 impl EventMatcher {
@@ -55,26 +54,20 @@ impl EventMatcher {
     /// [`Error::InvalidPattern`] for the first pattern that is empty, has an
     /// empty segment, a character outside `[a-z0-9_*.-]`, or `**`.
     pub fn new<S: AsRef<str>>(patterns: &[S], scope: bool) -> Result<EventMatcher> {
-        let mut literals: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        let mut globs = GlobIndexBuilder::default();
-        for (index, pattern) in patterns.iter().enumerate() {
+        let mut index = IndexBuilder::default();
+        for (id, pattern) in patterns.iter().enumerate() {
             let pattern = pattern.as_ref();
             validate_pattern(pattern)?;
-            let index = u32::try_from(index).map_err(|_| Error::InvalidPattern {
+            let id = u32::try_from(id).map_err(|_| Error::InvalidPattern {
                 pattern: pattern.to_owned(),
                 reason: "more than 4 294 967 295 patterns".into(),
             })?;
-            if pattern.contains('*') {
-                globs.insert(pattern, index);
-            } else {
-                literals.entry(pattern.into()).or_default().push(index);
-            }
+            index.insert(pattern.as_bytes(), id);
         }
         Ok(EventMatcher {
             patterns: patterns.iter().map(|p| p.as_ref().to_owned()).collect(),
             scope,
-            literals,
-            globs: globs.build(),
+            index: index.build(),
         })
     }
 
@@ -153,28 +146,7 @@ impl EventMatcher {
     /// Calls `found` with the index of each matching pattern (in no
     /// particular order) until it returns false.
     fn visit(&self, event_type: &str, found: &mut dyn FnMut(u32) -> bool) {
-        if !self.literals.is_empty() {
-            if let Some(ids) = self.literals.get(event_type) {
-                for &id in ids {
-                    if !found(id) {
-                        return;
-                    }
-                }
-            }
-            if self.scope {
-                for (dot, _) in event_type.match_indices('.') {
-                    let Some(parent) = event_type.get(..dot) else { continue };
-                    if let Some(ids) = self.literals.get(parent) {
-                        for &id in ids {
-                            if !found(id) {
-                                return;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        self.globs.visit(event_type.as_bytes(), found);
+        self.index.visit(event_type.as_bytes(), self.scope, found);
     }
 }
 
@@ -219,7 +191,10 @@ impl fmt::Display for UnknownPattern {
 /// # Errors
 /// [`Error::InvalidPattern`] saying what is wrong.
 pub fn validate_pattern(pattern: &str) -> Result<()> {
-    let invalid = |reason: String| Error::InvalidPattern { pattern: pattern.to_owned(), reason };
+    let invalid = |reason: String| Error::InvalidPattern {
+        pattern: pattern.to_owned(),
+        reason,
+    };
     if pattern.is_empty() {
         return Err(invalid("the pattern is empty".into()));
     }
@@ -227,7 +202,11 @@ pub fn validate_pattern(pattern: &str) -> Result<()> {
         .char_indices()
         .find(|&(_, c)| !matches!(c, 'a'..='z' | '0'..='9' | '_' | '-' | '.' | '*'))
     {
-        let hint = if c.is_ascii_uppercase() { " (event types are lower case)" } else { "" };
+        let hint = if c.is_ascii_uppercase() {
+            " (event types are lower case)"
+        } else {
+            ""
+        };
         return Err(invalid(format!(
             "character {c:?} at byte {at} is not allowed: event types use a-z, 0-9, '_', '-' \
              and '.', and patterns add '*'{hint}"
@@ -247,23 +226,30 @@ pub fn validate_pattern(pattern: &str) -> Result<()> {
     Ok(())
 }
 
-/// Globs indexed by their literal ends: a glob `P*M1*...*S` can only match a
-/// type that starts with `P` and ends with `S`, so a lookup walks the type
-/// forwards through a trie of prefixes and backwards through a trie of
-/// reversed suffixes, and looks at the globs filed under each pair of nodes
-/// reached that leave room for both ends.
-#[derive(Clone, Default)]
-struct GlobIndex {
-    prefixes: Trie,
-    suffixes: Trie,
-    /// Per prefix node: (suffix node, range into `globs`), sorted by suffix node.
-    ends: Vec<Vec<(u32, u32, u32)>>,
+/// The compiled patterns. `forward` holds every literal pattern and every
+/// glob's literal prefix (the text before its first `*`); `backward` every
+/// glob's literal suffix (after its last `*`). A glob `P*M1*...*S` can only
+/// match a type that starts with `P` and ends with `S`, so it is filed under
+/// the pair of trie keys (P, S).
+#[derive(Clone)]
+struct Index {
+    forward: Trie,
+    backward: Trie,
+    /// Per `forward` key `k`: `literal_ids[literal_start[k]..literal_start[k + 1]]`,
+    /// the literal patterns equal to it.
+    literal_start: Vec<u32>,
+    literal_ids: Vec<u32>,
+    /// Per `forward` key `k`: `ends[ends_start[k]..ends_start[k + 1]]`, the
+    /// (suffix key, range of `globs`) pairs of globs with that prefix,
+    /// sorted by suffix key.
+    ends_start: Vec<u32>,
+    ends: Vec<(u32, u32, u32)>,
     globs: Vec<Glob>,
 }
 
 #[derive(Clone)]
 struct Glob {
-    index: u32,
+    id: u32,
     /// The literal pieces between the first and the last `*`, in order.
     middles: Box<[Box<[u8]>]>,
 }
@@ -283,137 +269,373 @@ impl Glob {
     }
 }
 
-impl GlobIndex {
-    fn visit(&self, event_type: &[u8], found: &mut dyn FnMut(u32) -> bool) {
-        if self.globs.is_empty() {
-            return;
-        }
+impl Index {
+    /// Calls `found` with the id of each matching pattern until it returns false.
+    fn visit(&self, event_type: &[u8], scope: bool, found: &mut dyn FnMut(u32) -> bool) {
         let n = event_type.len();
-        let suffix_ends = self.suffixes.terminals_along(event_type.iter().rev());
-        for (prefix_node, prefix_len) in self.prefixes.terminals_along(event_type.iter()) {
-            let Some(by_suffix) = self.ends.get(prefix_node as usize) else { continue };
-            for &(suffix_node, suffix_len) in &suffix_ends {
-                if prefix_len + suffix_len > n {
-                    break; // suffix_ends grows in length
-                }
-                let Ok(at) = by_suffix.binary_search_by_key(&suffix_node, |e| e.0) else {
-                    continue;
-                };
-                let Some(&(_, start, end)) = by_suffix.get(at) else { continue };
-                let middle = event_type.get(prefix_len..n - suffix_len).unwrap_or_default();
-                for glob in self.globs.get(start as usize..end as usize).unwrap_or_default() {
-                    if glob.middles_fit(middle) && !found(glob.index) {
-                        return;
+        let mut suffixes = SuffixKeys::default();
+        self.forward
+            .walk(event_type, Direction::Forward, |key, depth| {
+                let exact = depth == n;
+                if exact || (scope && event_type.get(depth) == Some(&b'.')) {
+                    for &id in group(&self.literal_ids, &self.literal_start, key) {
+                        if !found(id) {
+                            return false;
+                        }
                     }
                 }
+                let by_suffix = group(&self.ends, &self.ends_start, key);
+                if by_suffix.is_empty() {
+                    return true;
+                }
+                if !suffixes.walked {
+                    suffixes.walked = true;
+                    self.backward
+                        .walk(event_type, Direction::Backward, |key, len| {
+                            suffixes.push(key, len);
+                            true
+                        });
+                }
+                for (suffix_key, suffix_len) in suffixes.iter() {
+                    if depth + suffix_len > n {
+                        break;
+                    }
+                    let Ok(at) = by_suffix.binary_search_by_key(&suffix_key, |e| e.0) else {
+                        continue;
+                    };
+                    let Some(&(_, start, end)) = by_suffix.get(at) else {
+                        continue;
+                    };
+                    let middle = event_type.get(depth..n - suffix_len).unwrap_or_default();
+                    for glob in self
+                        .globs
+                        .get(start as usize..end as usize)
+                        .unwrap_or_default()
+                    {
+                        if glob.middles_fit(middle) && !found(glob.id) {
+                            return false;
+                        }
+                    }
+                }
+                true
+            });
+    }
+}
+
+/// `items[starts[key]..starts[key + 1]]`: one key's slice of a flattened list.
+fn group<'a, T>(items: &'a [T], starts: &[u32], key: u32) -> &'a [T] {
+    let at = key as usize;
+    match (starts.get(at), starts.get(at + 1)) {
+        (Some(&lo), Some(&hi)) => items.get(lo as usize..hi as usize).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
+/// The glob suffixes a type ends with, shortest first: walked at most once
+/// per lookup, and only when a prefix with globs is met. Kept on the stack
+/// unless a type ends with more than a handful of them.
+#[derive(Default)]
+struct SuffixKeys {
+    walked: bool,
+    len: usize,
+    inline: [(u32, usize); 8],
+    spilled: Vec<(u32, usize)>,
+}
+
+impl SuffixKeys {
+    fn push(&mut self, key: u32, len: usize) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = (key, len);
+                self.len += 1;
             }
+            None => self.spilled.push((key, len)),
         }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, usize)> + '_ {
+        self.inline
+            .iter()
+            .take(self.len)
+            .chain(&self.spilled)
+            .copied()
     }
 }
 
 #[derive(Default)]
-struct GlobIndexBuilder {
-    prefixes: Trie,
-    suffixes: Trie,
-    by_ends: HashMap<(u32, u32), Vec<Glob>>,
+struct IndexBuilder {
+    forward: TrieBuilder,
+    backward: TrieBuilder,
+    literals: Vec<Vec<u32>>,
+    globs: Vec<(u32, u32, Glob)>,
 }
 
-impl GlobIndexBuilder {
-    fn insert(&mut self, pattern: &str, index: u32) {
-        let mut pieces = pattern.as_bytes().split(|&b| b == b'*');
+impl IndexBuilder {
+    fn insert(&mut self, pattern: &[u8], id: u32) {
+        let mut pieces = pattern.split(|&b| b == b'*');
         let first = pieces.next().unwrap_or_default();
+        let prefix = self.forward.insert(first.iter());
         let mut middles: Vec<&[u8]> = pieces.collect();
-        let last = middles.pop().unwrap_or_default();
-        let prefix_node = self.prefixes.insert(first.iter());
-        let suffix_node = self.suffixes.insert(last.iter().rev());
-        self.by_ends.entry((prefix_node, suffix_node)).or_default().push(Glob {
-            index,
-            middles: middles.iter().map(|m| Box::from(*m)).collect(),
-        });
+        let Some(last) = middles.pop() else {
+            // No `*`: a literal pattern.
+            if self.literals.len() <= prefix as usize {
+                self.literals.resize_with(prefix as usize + 1, Vec::new);
+            }
+            if let Some(ids) = self.literals.get_mut(prefix as usize) {
+                ids.push(id);
+            }
+            return;
+        };
+        let suffix = self.backward.insert(last.iter().rev());
+        let middles = middles.iter().map(|m| Box::from(*m)).collect();
+        self.globs.push((prefix, suffix, Glob { id, middles }));
     }
 
-    fn build(self) -> GlobIndex {
-        let mut keys: Vec<(u32, u32)> = self.by_ends.keys().copied().collect();
-        keys.sort_unstable();
-        let mut by_ends = self.by_ends;
-        let mut ends = vec![Vec::new(); self.prefixes.nodes.len()];
-        let mut globs = Vec::new();
-        for (prefix_node, suffix_node) in keys {
-            let group = by_ends.remove(&(prefix_node, suffix_node)).unwrap_or_default();
-            let start = globs.len() as u32;
-            globs.extend(group);
-            if let Some(slot) = ends.get_mut(prefix_node as usize) {
-                slot.push((suffix_node, start, globs.len() as u32));
+    fn build(mut self) -> Index {
+        let keys = self.forward.keys;
+        self.literals.resize_with(keys as usize, Vec::new);
+        // Stable: globs under the same ends keep pattern order.
+        self.globs.sort_by_key(|g| (g.0, g.1));
+        let mut ends_start = Vec::with_capacity(keys as usize + 1);
+        let mut ends: Vec<(u32, u32, u32)> = Vec::new();
+        let mut globs = Vec::with_capacity(self.globs.len());
+        let mut pending = self.globs.into_iter().peekable();
+        for prefix in 0..keys {
+            let group_start = ends.len();
+            ends_start.push(group_start as u32);
+            while let Some((_, suffix, glob)) = pending.next_if(|g| g.0 == prefix) {
+                let at = globs.len() as u32;
+                globs.push(glob);
+                let same_ends = ends.len() > group_start;
+                match ends.last_mut() {
+                    Some(last) if same_ends && last.0 == suffix => last.2 = at + 1,
+                    _ => ends.push((suffix, at, at + 1)),
+                }
             }
         }
-        GlobIndex { prefixes: self.prefixes, suffixes: self.suffixes, ends, globs }
+        ends_start.push(ends.len() as u32);
+        let mut literal_start = Vec::with_capacity(keys as usize + 1);
+        let mut literal_ids = Vec::new();
+        for ids in self.literals {
+            literal_start.push(literal_ids.len() as u32);
+            literal_ids.extend(ids);
+        }
+        literal_start.push(literal_ids.len() as u32);
+        Index {
+            forward: self.forward.build(Direction::Forward),
+            backward: self.backward.build(Direction::Backward),
+            literal_start,
+            literal_ids,
+            ends_start,
+            ends,
+            globs,
+        }
     }
 }
 
-/// A byte trie whose nodes are numbered; node 0 is the root (the empty string).
-#[derive(Clone)]
-struct Trie {
-    nodes: Vec<TrieNode>,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// Keys are prefixes of the text.
+    Forward,
+    /// Keys are suffixes of the text (inserted reversed).
+    Backward,
 }
 
-#[derive(Clone, Default)]
-struct TrieNode {
-    /// (byte, child node), sorted by byte.
-    children: Vec<(u8, u32)>,
-    terminal: bool,
+/// A byte trie under construction; node 0 is the root (the empty string).
+/// Each inserted string gets a key, numbered from 0 in insertion order.
+struct TrieBuilder {
+    nodes: Vec<BuilderNode>,
+    keys: u32,
 }
 
-impl Default for Trie {
+/// (children sorted by byte, key of the string ending here).
+type BuilderNode = (Vec<(u8, u32)>, Option<u32>);
+
+impl Default for TrieBuilder {
     fn default() -> Self {
-        Trie { nodes: vec![TrieNode::default()] }
+        TrieBuilder {
+            nodes: vec![(Vec::new(), None)],
+            keys: 0,
+        }
     }
 }
 
-impl Trie {
+impl TrieBuilder {
     fn insert<'a>(&mut self, bytes: impl Iterator<Item = &'a u8>) -> u32 {
         let mut node = 0u32;
         for &b in bytes {
             let next = self.nodes.len() as u32;
-            let Some(current) = self.nodes.get_mut(node as usize) else { break };
-            node = match current.children.binary_search_by_key(&b, |c| c.0) {
-                Ok(at) => current.children.get(at).map_or(0, |c| c.1),
+            let Some((children, _)) = self.nodes.get_mut(node as usize) else {
+                break;
+            };
+            node = match children.binary_search_by_key(&b, |c| c.0) {
+                Ok(at) => children.get(at).map_or(0, |c| c.1),
                 Err(at) => {
-                    current.children.insert(at, (b, next));
-                    self.nodes.push(TrieNode::default());
+                    children.insert(at, (b, next));
+                    self.nodes.push((Vec::new(), None));
                     next
                 }
             };
         }
-        if let Some(n) = self.nodes.get_mut(node as usize) {
-            n.terminal = true;
+        let keys = &mut self.keys;
+        match self.nodes.get_mut(node as usize) {
+            Some((_, Some(key))) => *key,
+            Some((_, slot)) => {
+                *slot = Some(*keys);
+                *keys += 1;
+                *keys - 1
+            }
+            None => 0,
         }
-        node
     }
 
-    /// The terminal nodes met while walking `bytes` from the root, with their
-    /// depth, shortest first.
-    fn terminals_along<'a>(&self, bytes: impl Iterator<Item = &'a u8>) -> Vec<(u32, usize)> {
-        let mut out = Vec::new();
-        let mut node = 0u32;
-        let mut depth = 0usize;
-        let mut bytes = bytes;
-        loop {
-            let Some(current) = self.nodes.get(node as usize) else { break };
-            if current.terminal {
-                out.push((node, depth));
+    /// Freezes the trie with chains of single-child nodes collapsed into one
+    /// edge, so a walk compares whole runs of bytes at once and touches a
+    /// handful of nodes whatever the number of patterns.
+    fn build(self, direction: Direction) -> Trie {
+        let mut trie = Trie::default();
+        // (builder node, trie node to fill)
+        let mut stack = vec![(0u32, 0u32)];
+        trie.nodes.push(TrieNode {
+            edges: 0,
+            edges_end: 0,
+            key: self.key_of(0),
+        });
+        while let Some((from, to)) = stack.pop() {
+            let children = self.nodes.get(from as usize).map_or(&[][..], |n| &n.0[..]);
+            let first_edge = trie.edges.len() as u32;
+            for &(byte, mut child) in children {
+                // Follow the chain while it neither branches nor ends a key.
+                let mut label = vec![byte];
+                while let Some((grand, None)) = self.nodes.get(child as usize) {
+                    match grand.as_slice() {
+                        [(b, next)] => {
+                            label.push(*b);
+                            child = *next;
+                        }
+                        _ => break,
+                    }
+                }
+                if direction == Direction::Backward {
+                    // Store the bytes in text order; the walk compares them
+                    // with the text just before the part already matched.
+                    label.reverse();
+                }
+                let target = trie.nodes.len() as u32;
+                trie.nodes.push(TrieNode {
+                    edges: 0,
+                    edges_end: 0,
+                    key: self.key_of(child),
+                });
+                let start = trie.labels.len() as u32;
+                trie.labels.extend_from_slice(&label);
+                trie.edge_first.push(byte);
+                trie.edges.push(Edge {
+                    start,
+                    end: trie.labels.len() as u32,
+                    target,
+                });
+                stack.push((child, target));
             }
-            let Some(&b) = bytes.next() else { break };
-            match current.children.binary_search_by_key(&b, |c| c.0) {
-                Ok(at) => match current.children.get(at) {
-                    Some(&(_, child)) => node = child,
-                    None => break,
-                },
-                Err(_) => break,
+            if let Some(node) = trie.nodes.get_mut(to as usize) {
+                node.edges = first_edge;
+                node.edges_end = trie.edges.len() as u32;
             }
-            depth += 1;
         }
-        out
+        trie
     }
+
+    fn key_of(&self, node: u32) -> u32 {
+        self.nodes
+            .get(node as usize)
+            .and_then(|n| n.1)
+            .unwrap_or(NO_KEY)
+    }
+}
+
+const NO_KEY: u32 = u32::MAX;
+
+/// A frozen, path-compressed byte trie.
+#[derive(Clone, Default)]
+struct Trie {
+    nodes: Vec<TrieNode>,
+    /// The edges of a node are contiguous; `edge_first[e]` is the byte that
+    /// selects edge `e` (the first of its label in walk order), kept apart so
+    /// that choosing an edge reads one cache line.
+    edge_first: Vec<u8>,
+    edges: Vec<Edge>,
+    labels: Vec<u8>,
+}
+
+#[derive(Clone, Copy)]
+struct TrieNode {
+    edges: u32,
+    edges_end: u32,
+    key: u32,
+}
+
+#[derive(Clone, Copy)]
+struct Edge {
+    /// `labels[start..end]`, in text order.
+    start: u32,
+    end: u32,
+    target: u32,
+}
+
+impl Trie {
+    /// Walks `text` from its start (`Forward`) or its end (`Backward`) and
+    /// calls `visit(key, length)` for every key that is a prefix (suffix) of
+    /// it, shortest first, while `visit` returns true.
+    fn walk(&self, text: &[u8], direction: Direction, mut visit: impl FnMut(u32, usize) -> bool) {
+        let mut node = 0usize;
+        let mut depth = 0usize;
+        while let Some(current) = self.nodes.get(node) {
+            if current.key != NO_KEY && !visit(current.key, depth) {
+                return;
+            }
+            // What is left of the text, and the byte that picks the next edge.
+            let (rest, next_byte) = match direction {
+                Direction::Forward => {
+                    let rest = text.get(depth..).unwrap_or_default();
+                    (rest, rest.first())
+                }
+                Direction::Backward => {
+                    let rest = text
+                        .get(..text.len().saturating_sub(depth))
+                        .unwrap_or_default();
+                    (rest, rest.last())
+                }
+            };
+            let Some(&next_byte) = next_byte else { return };
+            let (lo, hi) = (current.edges as usize, current.edges_end as usize);
+            let firsts = self.edge_first.get(lo..hi).unwrap_or_default();
+            let Some(at) = firsts.iter().position(|&b| b == next_byte) else {
+                return;
+            };
+            let Some(edge) = self.edges.get(lo + at) else {
+                return;
+            };
+            let label = self
+                .labels
+                .get(edge.start as usize..edge.end as usize)
+                .unwrap_or_default();
+            let consumed = match direction {
+                Direction::Forward => rest.get(..label.len()),
+                Direction::Backward => rest.get(rest.len().saturating_sub(label.len())..),
+            };
+            if !consumed.is_some_and(|c| same_bytes(c, label)) {
+                return;
+            }
+            depth += label.len();
+            node = edge.target as usize;
+        }
+    }
+}
+
+/// Slice equality without a call into `memcmp`, which costs more than the
+/// comparison itself for labels of a few bytes.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

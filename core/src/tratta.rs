@@ -85,7 +85,9 @@ pub fn decrypt(secret: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Result<Vec<u
     cbc::Decryptor::<Aes128>::new_from_slices(aes_key, iv)
         .map_err(|_| failed("internal key length error"))?
         .decrypt_padded_vec::<Pkcs7>(ciphertext)
-        .map_err(|_| failed("malformed PKCS#7 padding behind a valid MAC (the sender encrypted bad data)"))
+        .map_err(|_| {
+            failed("malformed PKCS#7 padding behind a valid MAC (the sender encrypted bad data)")
+        })
 }
 
 /// Encrypts `plaintext` for a Tratta receiver with a fresh random salt and IV
@@ -150,5 +152,34 @@ fn hmac_sha256(key: &[u8]) -> Result<Hmac<Sha256>> {
 }
 
 fn failed(reason: impl Into<String>) -> Error {
-    Error::DecryptionFailed { reason: reason.into() }
+    Error::DecryptionFailed {
+        reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cbc::cipher::block_padding::NoPadding;
+
+    /// A payload whose MAC is right but whose plaintext padding is not: only
+    /// a broken sender produces one, and it must still fail cleanly.
+    #[test]
+    fn bad_padding_behind_a_valid_mac() {
+        let (salt, iv) = ([3u8; SALT_LEN], [4u8; IV_LEN]);
+        let keys = derive_keys(b"secret", &salt).unwrap();
+        let (aes_key, mac_key) = keys.split_at(AES_KEY_LEN);
+        let ciphertext = cbc::Encryptor::<Aes128>::new_from_slices(aes_key, &iv)
+            .unwrap()
+            .encrypt_padded_vec::<NoPadding>(&[0u8; BLOCK_LEN]);
+        let mut tag = hmac_sha256(mac_key).unwrap();
+        tag.update(&iv);
+        tag.update(&ciphertext);
+        let data =
+            BASE64.encode([&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat());
+
+        let err = decrypt(b"secret", data).unwrap_err();
+        assert_eq!(err.code(), "decryption_failed");
+        assert!(err.to_string().contains("padding"), "{err}");
+    }
 }

@@ -1,0 +1,99 @@
+//! Signing: the full header set a sender attaches, for every scheme.
+
+use crate::error::Result;
+use crate::scheme::{Encoding, Scheme, SignatureFormat};
+use crate::secret::{BASE64, prepared_key};
+use crate::verify::{ParsedRequest, Timestamp, unix_now};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// Optional inputs of [`sign`]; everything left `None` is filled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignOptions {
+    /// Unix seconds to sign with (defaults to the system clock, for timestamped schemes).
+    pub timestamp: Option<i64>,
+    /// The message id, for schemes that send one (defaults to one derived from
+    /// the timestamp and body for Standard Webhooks and Tratta, which always send one).
+    pub webhook_id: Option<String>,
+    /// The event type, for schemes that carry it in a header (Tratta, GitHub, Shopify).
+    pub event_type: Option<String>,
+}
+
+/// Signs `body` as a sender of `scheme` would, returning the headers to attach.
+///
+/// ```
+/// use hooksig::{Scheme, SignOptions, sign};
+/// let options = SignOptions { timestamp: Some(1_700_000_000), ..Default::default() };
+/// let headers = sign(&Scheme::Stripe, "whsec_test", b"{}", &options).unwrap();
+/// assert_eq!(headers[0].0, "Stripe-Signature");
+/// assert!(headers[0].1.starts_with("t=1700000000,v1="));
+/// ```
+pub fn sign<S: AsRef<str>>(
+    scheme: &Scheme,
+    secret: S,
+    body: &[u8],
+    options: &SignOptions,
+) -> Result<Vec<(String, String)>> {
+    let profile = scheme.profile();
+    let key = prepared_key(&profile, secret.as_ref())?;
+
+    let timestamp = profile
+        .has_timestamp()
+        .then(|| options.timestamp.unwrap_or_else(unix_now));
+    let timestamp_text = timestamp.map(|t| t.to_string());
+    let id = match (&options.webhook_id, &profile.id_header) {
+        (Some(id), _) => Some(id.clone()),
+        (None, Some(header)) if header.required || matches!(scheme, Scheme::Tratta) => {
+            Some(derived_id(timestamp_text.as_deref().unwrap_or(""), body))
+        }
+        _ => None,
+    };
+    let request = ParsedRequest {
+        signature_header: &profile.signature_header,
+        timestamp: timestamp
+            .zip(timestamp_text.as_deref())
+            .map(|(value, raw)| Timestamp {
+                value,
+                raw: raw.as_bytes(),
+            }),
+        id: id.as_deref().map(str::as_bytes),
+        signatures: Vec::new(),
+    };
+    let mac = request.mac(&profile, key, body);
+    let encoded = match profile.encoding {
+        Encoding::Hex => hex::encode(mac),
+        Encoding::Base64 => BASE64.encode(mac),
+    };
+    let ts = timestamp_text.unwrap_or_default();
+    let signature_value = match &profile.signature_format {
+        SignatureFormat::Single { prefix, .. } => {
+            format!("{}{encoded}", prefix.as_deref().unwrap_or(""))
+        }
+        SignatureFormat::SpaceList { version } => format!("{version},{encoded}"),
+        SignatureFormat::KeyValue { version } => format!("t={ts},{version}={encoded}"),
+    };
+
+    let mut headers = Vec::with_capacity(4);
+    if let (Some(name), Some(id)) = (&profile.id_header, &id) {
+        headers.push((name.name.clone(), id.clone()));
+    }
+    if let Some(name) = &profile.timestamp_header {
+        headers.push((name.clone(), ts));
+    }
+    headers.push((profile.signature_header.clone(), signature_value));
+    if let (Some(name), Some(event)) = (scheme.event_header(), &options.event_type) {
+        headers.push((name.to_owned(), event.clone()));
+    }
+    Ok(headers)
+}
+
+/// A stable id for senders that did not choose one: `msg_` and 24 hex digits of
+/// SHA-256(timestamp, body) — unkeyed, so it reveals nothing about the secret.
+fn derived_id(timestamp: &str, body: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(timestamp)
+        .chain_update(b".")
+        .chain_update(body)
+        .finalize();
+    format!("msg_{}", hex::encode(&digest[..12]))
+}

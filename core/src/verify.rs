@@ -1,0 +1,545 @@
+//! Verification: header lookup, signature parsing, the timestamp window and
+//! the constant-time comparison.
+
+use crate::error::{Error, Result};
+use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, truncate};
+use crate::secret::{BASE64, HmacSha256, Secret, prepared_key};
+use base64::Engine;
+use hmac::Mac;
+use subtle::ConstantTimeEq;
+
+/// Tolerance applied to timestamped schemes unless configured otherwise: five
+/// minutes either way, because a timestamp from the future is as suspect as an old one.
+pub const DEFAULT_TOLERANCE: u64 = 300;
+
+const SIGNATURE_LEN: usize = 32;
+type Signature = [u8; SIGNATURE_LEN];
+
+/// What a successful verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Index of the secret that matched, in the order given to [`Verifier::new`].
+    pub key_index: usize,
+    /// The signed timestamp (Unix seconds), for timestamped schemes.
+    pub timestamp: Option<i64>,
+    /// The message / delivery id, where the scheme sends one.
+    pub webhook_id: Option<String>,
+}
+
+/// Verifies webhooks of one scheme against one or more secrets.
+///
+/// Key state is derived once at construction; a `Verifier` is immutable,
+/// `Send + Sync`, and meant to be shared by a whole server.
+///
+/// ```
+/// use hooksig::{Scheme, SignOptions, Verifier, sign};
+///
+/// let body = br#"{"events":[{"type":"account.verified"}]}"#;
+/// let options = SignOptions { timestamp: Some(1_700_000_000), ..Default::default() };
+/// let headers = sign(&Scheme::Quiltt, "quiltt-secret", body, &options).unwrap();
+///
+/// let verifier = Verifier::new(Scheme::Quiltt, &["new-secret", "quiltt-secret"]).unwrap();
+/// let verified = verifier.verify_at(&headers, body, 1_700_000_010).unwrap();
+/// assert_eq!(verified.key_index, 1);
+///
+/// let err = verifier.verify_at(&headers, b"{}", 1_700_000_010).unwrap_err();
+/// assert_eq!(err.code(), "signature_mismatch");
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    scheme: Scheme,
+    pub(crate) profile: Profile,
+    pub(crate) secrets: Vec<Secret>,
+    keys: Vec<HmacSha256>,
+    tolerance: u64,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("scheme", &self.scheme.name())
+            .field("secrets", &self.secrets.len())
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+impl Verifier {
+    /// Builds a verifier for `scheme` that accepts a signature from any of
+    /// `secrets` (newest first, for key rotation).
+    ///
+    /// Fails with `invalid_secret` when no secret is given or one is not valid
+    /// for the scheme (empty, too short, bad base64).
+    pub fn new<S: AsRef<str>>(scheme: Scheme, secrets: &[S]) -> Result<Verifier> {
+        if secrets.is_empty() {
+            return Err(Error::invalid_secret("at least one secret is required"));
+        }
+        let profile = scheme.profile();
+        let mut keys = Vec::with_capacity(secrets.len());
+        for (index, secret) in secrets.iter().enumerate() {
+            let key = prepared_key(&profile, secret.as_ref()).map_err(|err| match err {
+                Error::InvalidSecret { reason } if secrets.len() > 1 => {
+                    Error::invalid_secret(format!("secret #{index}: {reason}"))
+                }
+                other => other,
+            })?;
+            keys.push(key);
+        }
+        Ok(Verifier {
+            scheme,
+            profile,
+            secrets: secrets.iter().map(|s| Secret::new(s.as_ref())).collect(),
+            keys,
+            tolerance: DEFAULT_TOLERANCE,
+        })
+    }
+
+    /// Sets how far (in seconds, either direction) a signed timestamp may be from now.
+    pub fn with_tolerance(mut self, seconds: u64) -> Verifier {
+        self.tolerance = seconds;
+        self
+    }
+
+    /// The scheme this verifier checks.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The timestamp tolerance in seconds.
+    pub fn tolerance(&self) -> u64 {
+        self.tolerance
+    }
+
+    /// Verifies a request against the system clock.
+    ///
+    /// `headers` are name/value pairs (names case-insensitive); `body` is the
+    /// raw request body exactly as received.
+    pub fn verify<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+        &self,
+        headers: &[(N, V)],
+        body: &[u8],
+    ) -> Result<Verified> {
+        self.verify_at(headers, body, unix_now())
+    }
+
+    /// Verifies a request as if the time were `now` (Unix seconds).
+    pub fn verify_at<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+        &self,
+        headers: &[(N, V)],
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verified> {
+        let request = parse_request(&self.profile, headers)?;
+        if let Some(timestamp) = request.timestamp {
+            check_window(timestamp.value, now, self.tolerance)?;
+        }
+        match self
+            .keys
+            .iter()
+            .position(|key| request.matches(&self.profile, key.clone(), body))
+        {
+            Some(key_index) => Ok(Verified {
+                key_index,
+                timestamp: request.timestamp.map(|t| t.value),
+                webhook_id: request
+                    .id
+                    .map(|id| String::from_utf8_lossy(id).into_owned()),
+            }),
+            None => Err(Error::SignatureMismatch {
+                header: request.signature_header.to_owned(),
+                secrets: match self.keys.len() {
+                    1 => "the secret".to_owned(),
+                    n => format!("any of the {n} secrets"),
+                },
+            }),
+        }
+    }
+
+    pub(crate) fn keys(&self) -> &[HmacSha256] {
+        &self.keys
+    }
+}
+
+/// The current Unix time in seconds (0 if the clock is before 1970).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+pub(crate) fn check_window(timestamp: i64, now: i64, tolerance: u64) -> Result<()> {
+    let offset = i128::from(now) - i128::from(timestamp);
+    let clamp = |v: i128| u64::try_from(v).unwrap_or(u64::MAX);
+    if offset > i128::from(tolerance) {
+        Err(Error::TimestampTooOld {
+            age: clamp(offset),
+            tolerance,
+        })
+    } else if -offset > i128::from(tolerance) {
+        Err(Error::TimestampInFuture {
+            ahead: clamp(-offset),
+            tolerance,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timestamp<'a> {
+    pub value: i64,
+    pub raw: &'a [u8],
+}
+
+/// The signature-relevant parts of a request, borrowed from its headers.
+#[derive(Debug)]
+pub(crate) struct ParsedRequest<'a> {
+    pub signature_header: &'a str,
+    pub timestamp: Option<Timestamp<'a>>,
+    pub id: Option<&'a [u8]>,
+    pub signatures: Vec<Signature>,
+}
+
+impl ParsedRequest<'_> {
+    /// True when the MAC of `body` under `key` equals any received signature.
+    /// Every candidate is compared, in constant time, so the time taken says
+    /// nothing about which one (or how much of one) matched.
+    pub fn matches(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> bool {
+        let expected = self.mac(profile, key, body);
+        let mut found = subtle::Choice::from(0);
+        for candidate in &self.signatures {
+            found |= candidate.ct_eq(&expected);
+        }
+        found.into()
+    }
+
+    pub fn mac(&self, profile: &Profile, mut key: HmacSha256, body: &[u8]) -> Signature {
+        for part in &profile.message {
+            match part {
+                MessagePart::Literal(bytes) => key.update(bytes),
+                MessagePart::Id => key.update(self.id.unwrap_or_default()),
+                MessagePart::Timestamp => {
+                    key.update(self.timestamp.map(|t| t.raw).unwrap_or_default())
+                }
+                MessagePart::Body => key.update(body),
+            }
+        }
+        key.finalize().into_bytes().into()
+    }
+}
+
+/// Finds a header by case-insensitive name. A header repeated with different
+/// values is an error rather than a guess (the first and last copies may come
+/// from different hops).
+pub(crate) fn find_header<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
+    headers: &'a [(N, V)],
+    name: &str,
+) -> Result<Option<&'a [u8]>> {
+    let mut found: Option<&[u8]> = None;
+    for (n, v) in headers {
+        if n.as_ref().eq_ignore_ascii_case(name.as_bytes()) {
+            let value = trim_ascii(v.as_ref());
+            match found {
+                Some(previous) if previous != value => {
+                    return Err(Error::malformed(
+                        name,
+                        "appears more than once with different values",
+                    ));
+                }
+                _ => found = Some(value),
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn trim_ascii(value: &[u8]) -> &[u8] {
+    value.trim_ascii()
+}
+
+fn required<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
+    headers: &'a [(N, V)],
+    name: &str,
+) -> Result<&'a [u8]> {
+    find_header(headers, name)?.ok_or_else(|| Error::MissingHeader {
+        header: name.to_owned(),
+    })
+}
+
+pub(crate) fn parse_timestamp<'a>(header: &str, raw: &'a [u8]) -> Result<Timestamp<'a>> {
+    if raw.is_empty() || raw.len() > 19 || !raw.iter().all(u8::is_ascii_digit) {
+        return Err(Error::malformed(
+            header,
+            "expected a Unix time in seconds (up to 19 decimal digits)",
+        ));
+    }
+    let value = std::str::from_utf8(raw)
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or_else(|| Error::malformed(header, "the Unix time does not fit in 64 bits"))?;
+    Ok(Timestamp { value, raw })
+}
+
+/// Reads the headers a profile needs. Cheap: no allocation beyond the list
+/// of decoded signatures.
+pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
+    profile: &'a Profile,
+    headers: &'a [(N, V)],
+) -> Result<ParsedRequest<'a>> {
+    let mut signature_header = profile.signature_header.as_str();
+    let mut timestamp_header = profile.timestamp_header.as_deref();
+    let mut id_header = profile.id_header.as_ref().map(|h| h.name.as_str());
+    let mut signature_value = find_header(headers, signature_header)?;
+    if signature_value.is_none() {
+        // Svix sends the same scheme under svix-* names.
+        if let Some([sig, ts, id]) = profile.aliases {
+            if let Some(value) = find_header(headers, sig)? {
+                signature_value = Some(value);
+                (signature_header, timestamp_header, id_header) = (sig, Some(ts), Some(id));
+            }
+        }
+    }
+    let signature_value = signature_value.ok_or_else(|| Error::MissingHeader {
+        header: signature_header.to_owned(),
+    })?;
+
+    let id = match (id_header, &profile.id_header) {
+        (Some(name), Some(spec)) if spec.required => Some(required(headers, name)?),
+        (Some(name), Some(_)) => find_header(headers, name)?,
+        _ => None,
+    };
+    let mut timestamp = match timestamp_header {
+        Some(name) => Some(parse_timestamp(name, required(headers, name)?)?),
+        None => None,
+    };
+
+    let signatures = match &profile.signature_format {
+        SignatureFormat::Single {
+            prefix,
+            prefix_required,
+        } => {
+            let value = match prefix.as_deref() {
+                Some(p) => match signature_value.strip_prefix(p.as_bytes()) {
+                    Some(rest) => rest,
+                    None if *prefix_required => {
+                        return Err(Error::malformed(
+                            signature_header,
+                            format!("expected the signature to start with {p}"),
+                        ));
+                    }
+                    None => signature_value,
+                },
+                None => signature_value,
+            };
+            let decoded = decode_signature(profile.encoding, value).ok_or_else(|| {
+                Error::malformed(signature_header, describe_encoding(profile.encoding))
+            })?;
+            vec![decoded]
+        }
+        SignatureFormat::SpaceList { version } => {
+            let entries = signature_value
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|e| !e.is_empty())
+                .map(|entry| match entry.iter().position(|&b| b == b',') {
+                    Some(comma) => (&entry[..comma], &entry[comma + 1..]),
+                    None => (&b""[..], entry),
+                });
+            collect_versioned(signature_header, entries, version, profile.encoding)?
+        }
+        SignatureFormat::KeyValue { version } => {
+            let mut t: Option<&[u8]> = None;
+            let mut entries = Vec::new();
+            for item in signature_value.split(|&b| b == b',') {
+                let item = item.trim_ascii();
+                let Some(eq) = item.iter().position(|&b| b == b'=') else {
+                    if item.is_empty() {
+                        continue;
+                    }
+                    return Err(Error::malformed(
+                        signature_header,
+                        "expected comma-separated key=value items",
+                    ));
+                };
+                let (key, value) = (&item[..eq], &item[eq + 1..]);
+                if key == b"t" {
+                    if t.is_some_and(|previous| previous != value) {
+                        return Err(Error::malformed(
+                            signature_header,
+                            "has more than one t= timestamp",
+                        ));
+                    }
+                    t = Some(value);
+                } else {
+                    entries.push((key, value));
+                }
+            }
+            let raw = t.ok_or_else(|| Error::malformed(signature_header, "has no t= timestamp"))?;
+            timestamp = Some(parse_timestamp(signature_header, raw)?);
+            collect_versioned(
+                signature_header,
+                entries.into_iter(),
+                version,
+                profile.encoding,
+            )?
+        }
+    };
+    Ok(ParsedRequest {
+        signature_header,
+        timestamp,
+        id,
+        signatures,
+    })
+}
+
+/// Keeps the signatures of the supported version. Entries of other versions
+/// are ignored (they exist for other verifiers); a supported entry that does
+/// not decode is skipped only when another one does.
+fn collect_versioned<'a>(
+    header: &str,
+    entries: impl Iterator<Item = (&'a [u8], &'a [u8])>,
+    version: &str,
+    encoding: Encoding,
+) -> Result<Vec<Signature>> {
+    let mut signatures = Vec::new();
+    let mut undecodable = 0usize;
+    let mut other_versions: Vec<String> = Vec::new();
+    for (entry_version, value) in entries {
+        if entry_version == version.as_bytes() {
+            match decode_signature(encoding, value) {
+                Some(signature) => signatures.push(signature),
+                None => undecodable += 1,
+            }
+        } else {
+            let label = String::from_utf8_lossy(entry_version);
+            // Version labels are short tokens; anything else is not worth echoing.
+            let label = if label.is_empty() {
+                "an entry without a version".to_owned()
+            } else if label.len() <= 8 && label.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                label.into_owned()
+            } else {
+                "an unrecognised entry".to_owned()
+            };
+            if !other_versions.contains(&label) {
+                other_versions.push(label);
+            }
+        }
+    }
+    if !signatures.is_empty() {
+        return Ok(signatures);
+    }
+    if undecodable > 0 {
+        return Err(Error::malformed(
+            header,
+            format!(
+                "its {version} signature is not {}",
+                describe_encoding(encoding)
+            ),
+        ));
+    }
+    if other_versions.is_empty() {
+        return Err(Error::malformed(header, "contains no signature"));
+    }
+    Err(Error::NoSupportedSignature {
+        header: header.to_owned(),
+        found: truncate(&other_versions.join(", "), 60),
+    })
+}
+
+fn decode_signature(encoding: Encoding, value: &[u8]) -> Option<Signature> {
+    let mut out = [0u8; SIGNATURE_LEN];
+    match encoding {
+        Encoding::Hex => hex::decode_to_slice(value, &mut out).ok()?,
+        Encoding::Base64 => {
+            // 32 bytes is 44 base64 characters; anything longer cannot be a SHA-256 MAC.
+            if value.len() > 44 {
+                return None;
+            }
+            let mut buf = [0u8; 36];
+            let n = BASE64.decode_slice(value, &mut buf).ok()?;
+            if n != SIGNATURE_LEN {
+                return None;
+            }
+            out.copy_from_slice(&buf[..SIGNATURE_LEN]);
+        }
+    }
+    Some(out)
+}
+
+fn describe_encoding(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Hex => "64 hexadecimal digits (an HMAC-SHA256)",
+        Encoding::Base64 => "the base64 of 32 bytes (an HMAC-SHA256)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn verifier_is_send_sync_and_debug_hides_secrets() {
+        assert_send_sync::<Verifier>();
+        let v = Verifier::new(Scheme::Github, &["super-secret-value"]).unwrap();
+        let debug = format!("{v:?}");
+        assert!(!debug.contains("super-secret"), "{debug}");
+        assert!(debug.contains("github"));
+    }
+
+    #[test]
+    fn window_is_symmetric_and_overflow_safe() {
+        assert!(check_window(1000, 1300, 300).is_ok());
+        assert!(check_window(1300, 1000, 300).is_ok());
+        assert_eq!(
+            check_window(999, 1300, 300).unwrap_err().code(),
+            "timestamp_too_old"
+        );
+        assert_eq!(
+            check_window(1301, 1000, 300).unwrap_err().code(),
+            "timestamp_in_future"
+        );
+        assert_eq!(
+            check_window(i64::MAX, i64::MIN, u64::MAX).map_err(|e| e.code()),
+            Ok(())
+        );
+        assert_eq!(
+            check_window(i64::MIN, i64::MAX, 0).unwrap_err().code(),
+            "timestamp_too_old"
+        );
+    }
+
+    #[test]
+    fn timestamps_parse_strictly() {
+        assert_eq!(
+            parse_timestamp("T", b"1700000000").unwrap().value,
+            1_700_000_000
+        );
+        for bad in [
+            &b""[..],
+            b"-1",
+            b"+1",
+            b"1e9",
+            b"12345678901234567890",
+            b"9999999999999999999",
+            b"\xff",
+        ] {
+            assert_eq!(
+                parse_timestamp("T", bad).unwrap_err().code(),
+                "malformed_header"
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_headers_must_agree() {
+        let same = [("X-A", "1"), ("x-a", "1")];
+        assert_eq!(find_header(&same, "X-A").unwrap(), Some(&b"1"[..]));
+        let different = [("X-A", "1"), ("x-a", "2")];
+        assert_eq!(
+            find_header(&different, "X-A").unwrap_err().code(),
+            "malformed_header"
+        );
+    }
+}
