@@ -27,6 +27,7 @@ mod diagnose;
 mod error;
 pub mod events;
 mod matcher;
+pub mod samples;
 mod scheme;
 mod secret;
 mod sign;
