@@ -1,4 +1,6 @@
-//! The compiled matcher against a naive reference, plus the cases DESIGN.md names.
+//! The compiled matcher against a naive reference on random patterns and
+//! types, and the wording of its errors and warnings. The cases DESIGN.md
+//! names are in tests/vectors/match.json (run by matcher_vectors.rs).
 
 use hooksig::{Catalog, EventMatcher};
 use proptest::prelude::*;
@@ -49,77 +51,6 @@ fn m(patterns: &[&str], scope: bool) -> EventMatcher {
 }
 
 #[test]
-fn star_alone_matches_everything() {
-    let all = m(&["*"], false);
-    for t in [
-        "",
-        "a",
-        "connection.synced.successful",
-        "Weird Type/with spaces",
-    ] {
-        assert!(all.matches(t), "{t}");
-    }
-}
-
-#[test]
-fn glob_star_crosses_dots() {
-    let bond = m(&["card*"], false);
-    assert!(bond.matches("card.created"));
-    assert!(bond.matches("card.status.active"));
-    assert!(bond.matches("cardholder.x"));
-    assert!(bond.matches("card"));
-    assert!(!bond.matches("kyc.card"));
-
-    let safe = m(&["card.*"], false);
-    assert!(safe.matches("card.created"));
-    assert!(!safe.matches("cardholder.x"));
-    assert!(!safe.matches("card"));
-
-    let middle = m(&["kyc.*.success"], false);
-    assert!(middle.matches("kyc.verification.success"));
-    assert!(middle.matches("kyc.a.b.success"));
-    assert!(!middle.matches("kyc.success"));
-    assert!(!middle.matches("kyc.verification.failure"));
-
-    let overlapping = m(&["a*a"], false);
-    assert!(!overlapping.matches("a"));
-    assert!(overlapping.matches("aa"));
-}
-
-#[test]
-fn scope_is_on_segment_boundaries_only() {
-    let quiltt = m(&["connection", "connection.synced"], true);
-    assert_eq!(quiltt.matching("connection"), [0]);
-    assert_eq!(quiltt.matching("connection.synced.successful"), [0, 1]);
-    assert_eq!(quiltt.matching("connection.synced"), [0, 1]);
-    assert!(!quiltt.matches("connections.x"));
-    assert!(!quiltt.matches("connection_x"));
-
-    let exact = m(&["connection"], false);
-    assert!(exact.matches("connection"));
-    assert!(!exact.matches("connection.created"));
-}
-
-#[test]
-fn routing_reports_every_matching_pattern_once_in_order() {
-    let routes = m(
-        &[
-            "*",
-            "profile",
-            "profile.created",
-            "profile*",
-            "*.created",
-            "profile.created",
-        ],
-        true,
-    );
-    assert_eq!(routes.matching("profile.created"), [0, 1, 2, 3, 4, 5]);
-    assert_eq!(routes.matching("account.created"), [0, 4]);
-    assert_eq!(routes.matching("profiles"), [0, 3]);
-    assert!(m(&[] as &[&str], true).matching("x").is_empty());
-}
-
-#[test]
 fn invalid_patterns_say_why() {
     for (pattern, why) in [
         ("", "empty"),
@@ -141,43 +72,27 @@ fn invalid_patterns_say_why() {
 }
 
 #[test]
-fn catalogue_check_flags_typos_with_suggestions() {
+fn unknown_pattern_warnings_read_well() {
     let subscription = m(
         &[
             "profile",
             "connection.synced.sucessful",
-            "connection.synced.errored",
-            "acount",
             "nothing.like.this",
-            "*",
         ],
         true,
     );
-    let unknown = subscription.unknown_patterns(&Catalog::QUILTT);
-    let summary: Vec<_> = unknown
+    let warnings: Vec<String> = subscription
+        .unknown_patterns(&Catalog::QUILTT)
         .iter()
-        .map(|u| (u.index, u.suggestion.as_deref()))
+        .map(ToString::to_string)
         .collect();
     assert_eq!(
-        summary,
+        warnings,
         [
-            (1, Some("connection.synced.successful")),
-            (3, Some("account")),
-            (4, None)
+            "pattern \"connection.synced.sucessful\" matches no known event type; did you mean \"connection.synced.successful\"?",
+            "pattern \"nothing.like.this\" matches no known event type",
         ]
     );
-    assert_eq!(
-        unknown[0].to_string(),
-        "pattern \"connection.synced.sucessful\" matches no known event type; did you mean \"connection.synced.successful\"?"
-    );
-
-    let bond = m(&["card*", "crad*", "kyc.verification.sucess"], false);
-    let unknown = bond.unknown_patterns(&Catalog::BOND);
-    let summary: Vec<_> = unknown
-        .iter()
-        .map(|u| (u.index, u.suggestion.as_deref()))
-        .collect();
-    assert_eq!(summary, [(1, None), (2, Some("kyc.verification.success"))]);
 }
 
 #[test]

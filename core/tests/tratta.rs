@@ -94,6 +94,35 @@ proptest! {
     }
 }
 
+fn expected_plaintext(expect: &serde_json::Value) -> Vec<u8> {
+    match (
+        expect["plaintext"].as_str(),
+        expect["plaintext_base64"].as_str(),
+    ) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (_, Some(b64)) => raw(b64),
+        _ => panic!("no plaintext in {expect}"),
+    }
+}
+
+#[test]
+fn every_decrypt_vector() {
+    let cases = support::vector_cases("decrypt.json");
+    assert!(cases.len() >= 10, "decrypt.json has {} cases", cases.len());
+    for case in &cases {
+        let secret = case["secret"].as_str().expect("secret");
+        let data = case["data"].as_str().expect("data");
+        let expect = &case["expect"];
+        match tratta::decrypt(secret, data) {
+            Ok(plaintext) => {
+                assert_eq!(expect["ok"], true, "{}", case["name"]);
+                assert_eq!(plaintext, expected_plaintext(expect), "{}", case["name"]);
+            }
+            Err(e) => assert_eq!(expect["code"], e.code(), "{}: {e}", case["name"]),
+        }
+    }
+}
+
 #[test]
 fn agrees_with_python_cryptography() {
     let python = match support::reference_python() {

@@ -1,10 +1,21 @@
-//! The Python `cryptography` reference implementation of the Tratta payload
-//! format (tratta_reference.py), shared by tests/tratta.rs and
-//! benches/decrypt.rs.
+//! Shared by the matcher and Tratta tests and benches: the conformance
+//! vectors, and the Python `cryptography` reference implementation of the
+//! Tratta payload format (tratta_reference.py). Each test crate uses part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
+
+/// The cases of `tests/vectors/<name>`.
+pub fn vector_cases(name: &str) -> Vec<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("vector file is JSON");
+    doc["cases"].as_array().cloned().unwrap_or_default()
+}
 
 /// A venv under the target directory with `cryptography`; `Err` says why
 /// it could not be made (the only reason the cross-check is skipped).
