@@ -85,12 +85,27 @@ impl EventMatcher {
     /// for routing one event to several handlers.
     pub fn matching(&self, event_type: &str) -> Vec<usize> {
         let mut out = Vec::new();
+        self.matching_into(event_type, &mut out);
+        out
+    }
+
+    /// [`matching`](Self::matching) into a buffer the caller reuses, so a
+    /// router's hot loop allocates nothing; `out` is cleared first.
+    ///
+    /// ```
+    /// let m = hooksig::EventMatcher::new(&["kyc.*", "*.success"], false)?;
+    /// let mut routes = Vec::new();
+    /// m.matching_into("kyc.verification.success", &mut routes);
+    /// assert_eq!(routes, [0, 1]);
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn matching_into(&self, event_type: &str, out: &mut Vec<usize>) {
+        out.clear();
         self.visit(event_type, &mut |index| {
             out.push(index as usize);
             true
         });
         out.sort_unstable();
-        out
     }
 
     /// The patterns, in the order given.
@@ -490,21 +505,23 @@ impl TrieBuilder {
     }
 
     /// Freezes the trie with chains of single-child nodes collapsed into one
-    /// edge, so a walk compares whole runs of bytes at once and touches a
-    /// handful of nodes whatever the number of patterns.
+    /// edge (so a walk compares whole runs of bytes at once and visits a
+    /// handful of nodes), each node encoded in one run of bytes next to its
+    /// first child (so a visit reads one or two cache lines).
     fn build(self, direction: Direction) -> Trie {
-        let mut trie = Trie::default();
-        // (builder node, trie node to fill)
-        let mut stack = vec![(0u32, 0u32)];
-        trie.nodes.push(TrieNode {
-            edges: 0,
-            edges_end: 0,
-            key: self.key_of(0),
-        });
-        while let Some((from, to)) = stack.pop() {
+        let mut compressed: Vec<CompressedNode> = Vec::new();
+        let mut stack = vec![(0u32, None::<(usize, usize)>)];
+        while let Some((from, parent_edge)) = stack.pop() {
+            let at = compressed.len();
+            if let Some((parent, edge)) = parent_edge {
+                if let Some(e) = compressed.get_mut(parent).and_then(|p| p.1.get_mut(edge)) {
+                    e.2 = at;
+                }
+            }
             let children = self.nodes.get(from as usize).map_or(&[][..], |n| &n.0[..]);
-            let first_edge = trie.edges.len() as u32;
-            for &(byte, mut child) in children {
+            let mut edges = Vec::with_capacity(children.len());
+            let mut pending = Vec::with_capacity(children.len());
+            for (index, &(byte, mut child)) in children.iter().enumerate() {
                 // Follow the chain while it neither branches nor ends a key.
                 let mut label = vec![byte];
                 while let Some((grand, None)) = self.nodes.get(child as usize) {
@@ -517,32 +534,44 @@ impl TrieBuilder {
                     }
                 }
                 if direction == Direction::Backward {
-                    // Store the bytes in text order; the walk compares them
-                    // with the text just before the part already matched.
+                    // Text order: the walk compares the label with the text
+                    // just before the part already matched.
                     label.reverse();
                 }
-                let target = trie.nodes.len() as u32;
-                trie.nodes.push(TrieNode {
-                    edges: 0,
-                    edges_end: 0,
-                    key: self.key_of(child),
-                });
-                let start = trie.labels.len() as u32;
-                trie.labels.extend_from_slice(&label);
-                trie.edge_first.push(byte);
-                trie.edges.push(Edge {
-                    start,
-                    end: trie.labels.len() as u32,
-                    target,
-                });
-                stack.push((child, target));
+                edges.push((byte, label, 0));
+                pending.push((child, Some((at, index))));
             }
-            if let Some(node) = trie.nodes.get_mut(to as usize) {
-                node.edges = first_edge;
-                node.edges_end = trie.edges.len() as u32;
+            compressed.push((self.key_of(from), edges));
+            // First child popped first, so it lands right after its parent.
+            stack.extend(pending.into_iter().rev());
+        }
+
+        let mut offsets = Vec::with_capacity(compressed.len());
+        let mut size = 0usize;
+        for (_, edges) in &compressed {
+            offsets.push(size);
+            size += NODE_HEADER
+                + edges.len() * (1 + EDGE_RECORD)
+                + edges.iter().map(|e| e.1.len()).sum::<usize>();
+        }
+        let mut bytes = Vec::with_capacity(size);
+        for ((key, edges), &start) in compressed.iter().zip(&offsets) {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.extend_from_slice(&(edges.len() as u16).to_le_bytes());
+            bytes.extend(edges.iter().map(|e| e.0));
+            let mut label_at = start + NODE_HEADER + edges.len() * (1 + EDGE_RECORD);
+            for (_, label, child) in edges {
+                let target = offsets.get(*child).copied().unwrap_or(usize::MAX);
+                bytes.extend_from_slice(&(target as u32).to_le_bytes());
+                bytes.extend_from_slice(&(label_at as u32).to_le_bytes());
+                bytes.extend_from_slice(&(label.len() as u32).to_le_bytes());
+                label_at += label.len();
+            }
+            for (_, label, _) in edges {
+                bytes.extend_from_slice(label);
             }
         }
-        trie
+        Trie { bytes }
     }
 
     fn key_of(&self, node: u32) -> u32 {
@@ -555,32 +584,21 @@ impl TrieBuilder {
 
 const NO_KEY: u32 = u32::MAX;
 
-/// A frozen, path-compressed byte trie.
+/// A node of the compressed trie during `build`, in depth-first preorder:
+/// (key, edges as (selecting byte, label in text order, child's preorder index)).
+type CompressedNode = (u32, Vec<(u8, Vec<u8>, usize)>);
+
+/// A frozen, path-compressed byte trie, every node one run of bytes:
+/// `key: u32 | edge count n: u16 | n selecting bytes | n × (child offset: u32,
+/// label offset: u32, label length: u32) | the labels`, little-endian, the
+/// root at offset 0.
 #[derive(Clone, Default)]
 struct Trie {
-    nodes: Vec<TrieNode>,
-    /// The edges of a node are contiguous; `edge_first[e]` is the byte that
-    /// selects edge `e` (the first of its label in walk order), kept apart so
-    /// that choosing an edge reads one cache line.
-    edge_first: Vec<u8>,
-    edges: Vec<Edge>,
-    labels: Vec<u8>,
+    bytes: Vec<u8>,
 }
 
-#[derive(Clone, Copy)]
-struct TrieNode {
-    edges: u32,
-    edges_end: u32,
-    key: u32,
-}
-
-#[derive(Clone, Copy)]
-struct Edge {
-    /// `labels[start..end]`, in text order.
-    start: u32,
-    end: u32,
-    target: u32,
-}
+const NODE_HEADER: usize = 6;
+const EDGE_RECORD: usize = 12;
 
 impl Trie {
     /// Walks `text` from its start (`Forward`) or its end (`Backward`) and
@@ -589,46 +607,66 @@ impl Trie {
     fn walk(&self, text: &[u8], direction: Direction, mut visit: impl FnMut(u32, usize) -> bool) {
         let mut node = 0usize;
         let mut depth = 0usize;
-        while let Some(current) = self.nodes.get(node) {
-            if current.key != NO_KEY && !visit(current.key, depth) {
+        while let Some(key) = self.u32_at(node) {
+            if key != NO_KEY && !visit(key, depth) {
                 return;
             }
-            // What is left of the text, and the byte that picks the next edge.
-            let (rest, next_byte) = match direction {
-                Direction::Forward => {
-                    let rest = text.get(depth..).unwrap_or_default();
-                    (rest, rest.first())
+            match self.step(node, text, depth, direction) {
+                Some((child, consumed)) => {
+                    node = child;
+                    depth += consumed;
                 }
-                Direction::Backward => {
-                    let rest = text
-                        .get(..text.len().saturating_sub(depth))
-                        .unwrap_or_default();
-                    (rest, rest.last())
-                }
-            };
-            let Some(&next_byte) = next_byte else { return };
-            let (lo, hi) = (current.edges as usize, current.edges_end as usize);
-            let firsts = self.edge_first.get(lo..hi).unwrap_or_default();
-            let Some(at) = firsts.iter().position(|&b| b == next_byte) else {
-                return;
-            };
-            let Some(edge) = self.edges.get(lo + at) else {
-                return;
-            };
-            let label = self
-                .labels
-                .get(edge.start as usize..edge.end as usize)
-                .unwrap_or_default();
-            let consumed = match direction {
-                Direction::Forward => rest.get(..label.len()),
-                Direction::Backward => rest.get(rest.len().saturating_sub(label.len())..),
-            };
-            if !consumed.is_some_and(|c| same_bytes(c, label)) {
-                return;
+                None => return,
             }
-            depth += label.len();
-            node = edge.target as usize;
         }
+    }
+
+    /// Follows the edge of `node` that continues `text` past `depth` bytes:
+    /// the child's offset and the label's length.
+    fn step(
+        &self,
+        node: usize,
+        text: &[u8],
+        depth: usize,
+        direction: Direction,
+    ) -> Option<(usize, usize)> {
+        let (rest, next_byte) = match direction {
+            Direction::Forward => {
+                let rest = text.get(depth..)?;
+                (rest, *rest.first()?)
+            }
+            Direction::Backward => {
+                let rest = text.get(..text.len().checked_sub(depth)?)?;
+                (rest, *rest.last()?)
+            }
+        };
+        let count = usize::from(u16::from_le_bytes(
+            self.bytes
+                .get(node + 4..node + NODE_HEADER)?
+                .try_into()
+                .ok()?,
+        ));
+        let firsts = self
+            .bytes
+            .get(node + NODE_HEADER..node + NODE_HEADER + count)?;
+        let edge = firsts.iter().position(|&b| b == next_byte)?;
+        let record = node + NODE_HEADER + count + edge * EDGE_RECORD;
+        let child = self.u32_at(record)? as usize;
+        let label_at = self.u32_at(record + 4)? as usize;
+        let label = self
+            .bytes
+            .get(label_at..label_at + self.u32_at(record + 8)? as usize)?;
+        let consumed = match direction {
+            Direction::Forward => rest.get(..label.len())?,
+            Direction::Backward => rest.get(rest.len().checked_sub(label.len())?..)?,
+        };
+        same_bytes(consumed, label).then_some((child, label.len()))
+    }
+
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(
+            self.bytes.get(at..at + 4)?.try_into().ok()?,
+        ))
     }
 }
 
