@@ -55,13 +55,19 @@ impl EventMatcher {
     /// empty segment, a character outside `[a-z0-9_*.-]`, or `**`.
     pub fn new<S: AsRef<str>>(patterns: &[S], scope: bool) -> Result<EventMatcher> {
         let mut index = IndexBuilder::default();
+        let mut total_len = 0usize;
         for (id, pattern) in patterns.iter().enumerate() {
             let pattern = pattern.as_ref();
             validate_pattern(pattern)?;
-            let id = u32::try_from(id).map_err(|_| Error::InvalidPattern {
-                pattern: pattern.to_owned(),
-                reason: "more than 4 294 967 295 patterns".into(),
-            })?;
+            total_len = total_len.saturating_add(pattern.len());
+            // The compiled tries address their bytes with 32-bit offsets.
+            let id = u32::try_from(id)
+                .ok()
+                .filter(|_| total_len <= MAX_TOTAL_LEN)
+                .ok_or_else(|| Error::InvalidPattern {
+                    pattern: pattern.chars().take(40).collect(),
+                    reason: "the patterns add up to more than 128 MiB".into(),
+                })?;
             index.insert(pattern.as_bytes(), id);
         }
         Ok(EventMatcher {
@@ -583,6 +589,10 @@ impl TrieBuilder {
 }
 
 const NO_KEY: u32 = u32::MAX;
+
+/// A trie spends at most about 20 bytes per pattern byte (a node of one edge
+/// per byte), so this keeps every offset well inside 32 bits.
+const MAX_TOTAL_LEN: usize = 128 << 20;
 
 /// A node of the compressed trie during `build`, in depth-first preorder:
 /// (key, edges as (selecting byte, label in text order, child's preorder index)).
