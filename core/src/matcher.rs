@@ -617,11 +617,14 @@ impl Trie {
     fn walk(&self, text: &[u8], direction: Direction, mut visit: impl FnMut(u32, usize) -> bool) {
         let mut node = 0usize;
         let mut depth = 0usize;
-        while let Some(key) = self.u32_at(node) {
+        while let Some(header) = self.array::<NODE_HEADER>(node) {
+            let [k0, k1, k2, k3, c0, c1] = header;
+            let key = u32::from_le_bytes([k0, k1, k2, k3]);
             if key != NO_KEY && !visit(key, depth) {
                 return;
             }
-            match self.step(node, text, depth, direction) {
+            let count = usize::from(u16::from_le_bytes([c0, c1]));
+            match self.step(node, count, text, depth, direction) {
                 Some((child, consumed)) => {
                     node = child;
                     depth += consumed;
@@ -631,11 +634,12 @@ impl Trie {
         }
     }
 
-    /// Follows the edge of `node` that continues `text` past `depth` bytes:
-    /// the child's offset and the label's length.
+    /// Follows the edge of `node` (with `count` edges) that continues `text`
+    /// past `depth` bytes: the child's offset and the label's length.
     fn step(
         &self,
         node: usize,
+        count: usize,
         text: &[u8],
         depth: usize,
         direction: Direction,
@@ -650,40 +654,37 @@ impl Trie {
                 (rest, *rest.last()?)
             }
         };
-        let count = usize::from(u16::from_le_bytes(
-            self.bytes
-                .get(node + 4..node + NODE_HEADER)?
-                .try_into()
-                .ok()?,
-        ));
         let firsts = self
             .bytes
             .get(node + NODE_HEADER..node + NODE_HEADER + count)?;
         let edge = firsts.iter().position(|&b| b == next_byte)?;
-        let record = node + NODE_HEADER + count + edge * EDGE_RECORD;
-        let child = self.u32_at(record)? as usize;
-        let label_at = self.u32_at(record + 4)? as usize;
-        let label = self
-            .bytes
-            .get(label_at..label_at + self.u32_at(record + 8)? as usize)?;
+        let record = self.array::<EDGE_RECORD>(node + NODE_HEADER + count + edge * EDGE_RECORD)?;
+        let [t0, t1, t2, t3, s0, s1, s2, s3, l0, l1, l2, l3] = record;
+        let label_at = u32::from_le_bytes([s0, s1, s2, s3]) as usize;
+        let label_len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
+        let label = self.bytes.get(label_at..label_at + label_len)?;
         let consumed = match direction {
-            Direction::Forward => rest.get(..label.len())?,
-            Direction::Backward => rest.get(rest.len().checked_sub(label.len())?..)?,
+            Direction::Forward => rest.get(..label_len)?,
+            Direction::Backward => rest.get(rest.len().checked_sub(label_len)?..)?,
         };
-        same_bytes(consumed, label).then_some((child, label.len()))
+        same_bytes(consumed, label)
+            .then_some((u32::from_le_bytes([t0, t1, t2, t3]) as usize, label_len))
     }
 
-    fn u32_at(&self, at: usize) -> Option<u32> {
-        Some(u32::from_le_bytes(
-            self.bytes.get(at..at + 4)?.try_into().ok()?,
-        ))
+    fn array<const N: usize>(&self, at: usize) -> Option<[u8; N]> {
+        self.bytes.get(at..at + N)?.try_into().ok()
     }
 }
 
-/// Slice equality without a call into `memcmp`, which costs more than the
-/// comparison itself for labels of a few bytes.
+/// Slice equality that leaves labels of a few bytes (most of them) to an
+/// inline loop and longer ones to `memcmp`, whose call costs more than the
+/// comparison itself for short ones.
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() <= 4 {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    } else {
+        a == b
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
