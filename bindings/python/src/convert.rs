@@ -87,36 +87,41 @@ fn python(err: PyErr, py: Python<'_>) -> Failure {
     }
 }
 
-/// The bytes of a header name or value given as `str`, `bytes` or `bytearray`.
-///
-/// WSGI and ASGI servers decode header bytes as ISO-8859-1 (PEP 3333), so a
-/// `str` whose characters all fit in one byte is encoded back the same way to
-/// recover the bytes that were on the wire; other text is taken as UTF-8.
+/// The bytes of a header name or value given as `bytes` or `bytearray`
+/// (text has become `bytes` in [`wire_bytes`]); `Err` for text that could not.
 fn header_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Option<Result<Cow<'a, [u8]>, ()>> {
-    if let Ok(text) = value.cast::<PyString>() {
-        return Some(match text.to_cow() {
-            Ok(text) => Ok(latin1_or_utf8(text)),
-            Err(_) => Err(()),
-        });
-    }
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Some(Ok(Cow::Borrowed(bytes.as_bytes())));
     }
     if let Ok(bytes) = value.cast::<PyByteArray>() {
         return Some(Ok(Cow::Owned(bytes.to_vec())));
     }
+    if value.is_instance_of::<PyString>() {
+        return Some(Err(()));
+    }
     None
 }
 
-fn latin1_or_utf8(text: Cow<'_, str>) -> Cow<'_, [u8]> {
-    if text.is_ascii() || text.chars().any(|c| u32::from(c) > 0xFF) {
-        match text {
-            Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
-            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
-        }
-    } else {
-        Cow::Owned(text.chars().map(|c| c as u8).collect())
+/// A `str` header name or value as the `bytes` that were on the wire; other
+/// objects unchanged.
+///
+/// WSGI and ASGI servers decode header bytes as ISO-8859-1 (PEP 3333), so text
+/// whose characters all fit in one byte is encoded back the same way; other
+/// text is taken as UTF-8. Text that cannot be encoded (a lone surrogate)
+/// stays `str`, for [`RawHeaders::encode`] to report.
+fn wire_bytes(value: Bound<'_, PyAny>) -> Bound<'_, PyAny> {
+    let Ok(text) = value.cast::<PyString>() else {
+        return value;
+    };
+    let Ok(utf8) = text.encode_utf8() else {
+        return value;
+    };
+    if utf8.as_bytes().is_ascii() {
+        return utf8.into_any();
     }
+    value
+        .call_method1("encode", ("latin-1",))
+        .unwrap_or_else(|_| utf8.into_any())
 }
 
 /// The header objects as Python holds them, kept alive so that their bytes
@@ -144,9 +149,13 @@ impl<'py> RawHeaders<'py> {
         {
             return Err(wrong_headers_type(headers).into());
         }
-        let items = match headers.hasattr("items") {
-            Ok(true) => headers.call_method0("items").map_err(|e| python(e, py))?,
-            _ => headers.clone(),
+        // Lists and tuples of pairs skip the `items` lookup, whose miss costs
+        // an AttributeError.
+        let sequence = headers.is_instance_of::<PyList>() || headers.is_instance_of::<PyTuple>();
+        let items = if !sequence && headers.hasattr("items").unwrap_or(false) {
+            headers.call_method0("items").map_err(|e| python(e, py))?
+        } else {
+            headers.clone()
         };
         let iterator = match items.try_iter() {
             Ok(iterator) => iterator,
@@ -165,12 +174,13 @@ impl<'py> RawHeaders<'py> {
     fn push(&mut self, name: Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> Result<(), Failure> {
         if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
             let py = value.py();
+            let name = wire_bytes(name);
             for item in value.try_iter().map_err(|e| python(e, py))? {
-                self.0
-                    .push((name.clone(), item.map_err(|e| python(e, py))?));
+                let item = wire_bytes(item.map_err(|e| python(e, py))?);
+                self.0.push((name.clone(), item));
             }
         } else {
-            self.0.push((name, value));
+            self.0.push((wire_bytes(name), wire_bytes(value)));
         }
         Ok(())
     }
@@ -251,6 +261,18 @@ fn wrong_headers_type(headers: &Bound<'_, PyAny>) -> hooksig::Error {
             type_name(headers)
         ),
     )
+}
+
+/// Converts a request's headers and body, then hands them to `use_request`.
+pub fn with_request<T>(
+    headers: &Bound<'_, PyAny>,
+    body: &Bound<'_, PyAny>,
+    use_request: impl FnOnce(&Headers<'_>, &[u8]) -> T,
+) -> PyResult<T> {
+    let headers = RawHeaders::collect(headers)?;
+    let headers = headers.encode().map_err(crate::errors::Error)?;
+    let body = self::body(body).map_err(crate::errors::Error)?;
+    Ok(use_request(&headers, &body))
 }
 
 /// A request body: borrowed from an immutable `bytes`, copied otherwise (a

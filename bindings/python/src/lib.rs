@@ -6,6 +6,7 @@
 
 mod convert;
 mod errors;
+mod events;
 
 use convert::Failure;
 use pyo3::prelude::*;
@@ -103,7 +104,10 @@ struct Verifier {
 #[pymethods]
 impl Verifier {
     #[new]
-    #[pyo3(signature = (scheme, secrets, *, tolerance = hooksig::DEFAULT_TOLERANCE))]
+    #[pyo3(
+        signature = (scheme, secrets, *, tolerance = hooksig::DEFAULT_TOLERANCE),
+        text_signature = "(scheme, secrets, *, tolerance=300)"
+    )]
     fn new(
         scheme: &Bound<'_, PyAny>,
         secrets: &Bound<'_, PyAny>,
@@ -129,19 +133,18 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         now: Option<i64>,
     ) -> PyResult<Verified> {
-        let headers = convert::RawHeaders::collect(headers)?;
-        let headers = headers.encode().map_err(errors::Error)?;
-        let body = convert::body(body).map_err(errors::Error)?;
-        let (inner, body) = (&self.inner, body.as_ref());
-        let run = || match now {
-            Some(now) => inner.verify_at(&headers, body, now),
-            None => inner.verify(&headers, body),
-        };
-        let verified = if body.len() >= DETACH_THRESHOLD {
-            py.detach(run)
-        } else {
-            run()
-        }
+        let inner = &self.inner;
+        let verified = convert::with_request(headers, body, |headers, body| {
+            let run = || match now {
+                Some(now) => inner.verify_at(headers, body, now),
+                None => inner.verify(headers, body),
+            };
+            if body.len() >= DETACH_THRESHOLD {
+                py.detach(run)
+            } else {
+                run()
+            }
+        })?
         .map_err(errors::Error)?;
         Ok(Verified {
             key_index: verified.key_index,
@@ -159,14 +162,13 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         now: Option<i64>,
     ) -> PyResult<Option<String>> {
-        let headers = convert::RawHeaders::collect(headers)?;
-        let headers = headers.encode().map_err(errors::Error)?;
-        let body = convert::body(body).map_err(errors::Error)?;
-        let (inner, body) = (&self.inner, body.as_ref());
-        Ok(py.detach(|| match now {
-            Some(now) => inner.diagnose_at(&headers, body, now),
-            None => inner.diagnose(&headers, body),
-        }))
+        let inner = &self.inner;
+        convert::with_request(headers, body, |headers, body| {
+            py.detach(|| match now {
+                Some(now) => inner.diagnose_at(headers, body, now),
+                None => inner.diagnose(headers, body),
+            })
+        })
     }
 
     /// The scheme's name (`"custom"` for a user-defined scheme).
@@ -261,5 +263,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(module.py(), hooksig::Scheme::BUILT_IN)?,
     )?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    events::register(module)?;
     errors::register(module)
 }

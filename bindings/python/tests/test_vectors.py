@@ -1,12 +1,14 @@
-"""Every case of tests/vectors/verify.json and sign.json, through the installed package."""
+"""Every case of tests/vectors/*.json (verify, sign, match, decrypt), through the installed package."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 
 import hooksig
+from hooksig import tratta
 
 from conftest import case_body, load_cases
 
@@ -68,4 +70,46 @@ def test_sign(case: dict[str, Any]) -> None:
     else:
         with pytest.raises(hooksig.HooksigError) as raised:
             sign()
+        assert raised.value.code == expect["code"]
+
+
+MATCH = load_cases("match")
+
+
+@pytest.mark.parametrize("case", MATCH, ids=[c["name"] for c in MATCH])
+def test_match(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    if not expect["ok"]:
+        with pytest.raises(hooksig.InvalidPattern) as raised:
+            hooksig.EventMatcher(case["patterns"], scope=case["scope"])
+        assert raised.value.code == expect["code"]
+        return
+    matcher = hooksig.EventMatcher(case["patterns"], scope=case["scope"])
+    for lookup in expect["lookups"]:
+        assert matcher.matching(lookup["type"]) == lookup["matching"], lookup["type"]
+        assert matcher.matches(lookup["type"]) == bool(lookup["matching"])
+    if case.get("catalog"):
+        unknown = [
+            {"index": u.index, "pattern": u.pattern, "suggestion": u.suggestion}
+            for u in matcher.unknown_patterns(case["catalog"])
+        ]
+        assert unknown == expect["unknown"]
+
+
+DECRYPT = load_cases("decrypt")
+
+
+@pytest.mark.parametrize("case", DECRYPT, ids=[c["name"] for c in DECRYPT])
+def test_decrypt(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    if expect["ok"]:
+        plaintext = (
+            base64.b64decode(expect["plaintext_base64"])
+            if "plaintext_base64" in expect
+            else expect["plaintext"].encode()
+        )
+        assert tratta.decrypt(case["secret"], case["data"]) == plaintext
+    else:
+        with pytest.raises(hooksig.DecryptionFailed) as raised:
+            tratta.decrypt(case["secret"], case["data"])
         assert raised.value.code == expect["code"]

@@ -12,13 +12,20 @@ Verified(key_index=1, timestamp=1700000000, webhook_id=None)
 ...     print(e.code)
 signature_mismatch
 
+Routing by event type:
+
+>>> routes = hooksig.EventMatcher(["connection", "account.verified"], scope=True)
+>>> [routes.matching(t) for t in hooksig.event_types(verifier, headers, body)]
+[[1]]
+
 Framework adapters: :mod:`hooksig.flask`, :mod:`hooksig.fastapi` (Starlette
-too) and :mod:`hooksig.django`.
+too) and :mod:`hooksig.django`; Tratta's encrypted payloads: :mod:`hooksig.tratta`.
 """
 
 from ._native import (
     BUILT_IN_SCHEMES,
     DecryptionFailed,
+    EventMatcher,
     HooksigError,
     InvalidBody,
     InvalidPattern,
@@ -30,16 +37,21 @@ from ._native import (
     SignatureMismatch,
     TimestampInFuture,
     TimestampTooOld,
+    UnknownPattern,
     VerificationError,
     Verified,
     Verifier,
     __version__,
+    event_types,
     sign,
 )
+from . import tratta
+from ._webhook import Webhook
 
 __all__ = [
     "BUILT_IN_SCHEMES",
     "DecryptionFailed",
+    "EventMatcher",
     "HooksigError",
     "InvalidBody",
     "InvalidPattern",
@@ -51,9 +63,13 @@ __all__ = [
     "SignatureMismatch",
     "TimestampInFuture",
     "TimestampTooOld",
+    "UnknownPattern",
     "VerificationError",
     "Verified",
     "Verifier",
+    "Webhook",
     "__version__",
+    "event_types",
     "sign",
+    "tratta",
 ]

@@ -1,6 +1,32 @@
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Protocol, final
 
+__all__ = [
+    "Verifier",
+    "Verified",
+    "sign",
+    "BUILT_IN_SCHEMES",
+    "__version__",
+    "EventMatcher",
+    "UnknownPattern",
+    "event_types",
+    "tratta_decrypt",
+    "tratta_encrypt",
+    "HooksigError",
+    "VerificationError",
+    "InvalidSecret",
+    "MissingHeader",
+    "MalformedHeader",
+    "TimestampTooOld",
+    "TimestampInFuture",
+    "NoSupportedSignature",
+    "SignatureMismatch",
+    "InvalidBody",
+    "InvalidPattern",
+    "DecryptionFailed",
+    "InvalidScheme",
+]
+
 _Text = str | bytes
 _HeaderValue = str | bytes | Sequence[str] | Sequence[bytes]
 
@@ -63,7 +89,7 @@ class Verified:
     def webhook_id(self) -> str | None:
         """The message / delivery id, where the scheme sends one."""
 
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def sign(
@@ -76,6 +102,61 @@ def sign(
     event_type: str | None = None,
 ) -> dict[str, str]:
     """Signs ``body`` as a sender of ``scheme`` would; returns the headers to attach, in order."""
+
+def event_types(scheme: _Scheme | Verifier, headers: _Headers, body: _Body) -> list[str]:
+    """The event types of a (verified) request, one per event, in payload order.
+
+    ``scheme`` may be the ``Verifier`` that accepted the request. Raises
+    ``InvalidBody`` or ``MissingHeader`` when the request does not carry one.
+    """
+
+@final
+class EventMatcher:
+    """Event-type patterns compiled once, for routing.
+
+    ``*`` alone matches everything; a pattern with ``*`` is a glob whose ``*``
+    spans dots (``card*``, ``card.*``, ``kyc.*.success``); a pattern without
+    one matches that type exactly, and with ``scope=True`` every type below
+    it too (``connection`` matches ``connection.synced.successful``).
+    Raises ``InvalidPattern`` for a pattern that cannot be compiled.
+    """
+
+    def __new__(cls, patterns: str | Iterable[str], *, scope: bool = False) -> EventMatcher: ...
+    def matches(self, event_type: str) -> bool:
+        """True when at least one pattern matches ``event_type``."""
+
+    def matching(self, event_type: str) -> list[int]:
+        """The indexes (ascending) of every pattern that matches ``event_type``."""
+
+    @property
+    def patterns(self) -> list[str]:
+        """The patterns, in the order given."""
+
+    @property
+    def scope(self) -> bool:
+        """Whether patterns without ``*`` also match the types below them."""
+
+    def unknown_patterns(self, provider: str) -> list[UnknownPattern]:
+        """The patterns that match no event type ``provider`` documents (``"quiltt"``, ``"bond"``, ``"tratta"``)."""
+
+@final
+class UnknownPattern:
+    """A subscription pattern that matches no event type the provider documents."""
+
+    @property
+    def index(self) -> int:
+        """Index of the pattern in the list given to ``EventMatcher``."""
+
+    @property
+    def pattern(self) -> str:
+        """The pattern itself."""
+
+    @property
+    def suggestion(self) -> str | None:
+        """The nearest known type, when the pattern looks like a typo of one."""
+
+def tratta_decrypt(secret: _Text, data: _Text) -> bytes: ...
+def tratta_encrypt(secret: _Text, plaintext: _Text) -> str: ...
 
 class HooksigError(Exception):
     """Base class of every error hooksig raises; ``code`` is its stable machine-readable code."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse
 
@@ -31,6 +31,7 @@ from ._webhook import Webhook, status_for
 __all__ = ["Webhook", "verify_webhook", "webhook_of"]
 
 _View = TypeVar("_View", bound=Callable[..., Any])
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _ATTRIBUTE = "webhook"
 
@@ -45,7 +46,7 @@ def _check(verifier: Verifier, request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _csrf_exempt(view: Callable[..., Any]) -> Any:
+def _csrf_exempt(view: _F) -> _F:
     # What django.views.decorators.csrf.csrf_exempt does, minus the wrapper
     # that Django < 5 puts around async views (turning them into sync ones).
     setattr(view, "csrf_exempt", True)
@@ -68,14 +69,14 @@ def verify_webhook(verifier: Verifier) -> Callable[[_View], _View]:
                 rejection = _check(verifier, request)
                 return rejection if rejection is not None else await view(request, *args, **kwargs)
 
-            return _csrf_exempt(verified_async_view)
+            return cast(_View, _csrf_exempt(verified_async_view))
 
         @functools.wraps(view)
         def verified_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             rejection = _check(verifier, request)
             return rejection if rejection is not None else view(request, *args, **kwargs)
 
-        return _csrf_exempt(verified_view)
+        return cast(_View, _csrf_exempt(verified_view))
 
     return decorate
 
