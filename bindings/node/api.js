@@ -178,6 +178,10 @@ function call(fn) {
 function createApi(backend) {
   const decoder = new TextDecoder();
 
+  // The sync verify's key index and timestamp come back through this array
+  // (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
+  const out = new Float64Array(2);
+
   class Verifier {
     #inner;
 
@@ -203,21 +207,24 @@ function createApi(backend) {
       const list = headerList(headers);
       const bytes = bodyArg(body);
       const now = nowArg(options);
+      let webhookId;
       try {
-        return this.#inner.verify(list.text, list.count, bytes, now);
+        webhookId = this.#inner.verify(list.text, list.count, bytes, now, out);
       } catch (error) {
         throw toHooksigError(error);
       }
+      const timestamp = out[1];
+      return { keyIndex: out[0], timestamp: timestamp === timestamp ? timestamp : null, webhookId: webhookId ?? null };
     }
 
     async verifyAsync(headers, body, options) {
+      // A backend without threads (WASM) verifies in place.
+      if (!backend.Verifier.prototype.verifyAsync) return this.verify(headers, body, options);
       const list = headerList(headers);
       const bytes = bodyArg(body);
       const now = nowArg(options);
       try {
-        return await (backend.Verifier.prototype.verifyAsync
-          ? this.#inner.verifyAsync(list.text, list.count, bytes, now)
-          : this.#inner.verify(list.text, list.count, bytes, now));
+        return await this.#inner.verifyAsync(list.text, list.count, bytes, now);
       } catch (error) {
         throw toHooksigError(error);
       }
