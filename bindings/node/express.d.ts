@@ -6,10 +6,12 @@ export interface VerifyWebhookOptions {
   limit?: number;
 }
 
-/** The request as the middleware leaves it for the next handler. */
+/**
+ * The request as the middleware leaves it for the next handler: `body` is the
+ * raw Buffer that was verified. (`body` is not declared here so Express keeps
+ * its own type for it in the handlers that follow.)
+ */
 export interface WebhookRequest extends IncomingMessage {
-  /** The raw body that was verified. */
-  body?: unknown;
   /** What verification found. */
   webhook?: Verified;
 }
@@ -25,7 +27,7 @@ export interface WebhookRequest extends IncomingMessage {
 export function verifyWebhook(
   verifier: Verifier,
   options?: VerifyWebhookOptions,
-): (req: WebhookRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
+): <Req extends WebhookRequest>(req: Req, res: ServerResponse, next: (error?: any) => void) => void;
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,7 +1,7 @@
 'use strict';
 // `hooksig/express`: Express (or plain `node:http`) middleware that verifies a
 // webhook before any handler sees it.
-const { Verifier } = require('./index.js');
+const { Verifier, InvalidBodyError } = require('./index.js');
 const { statusOf, verifyBody } = require('./middleware.js');
 
 const DEFAULT_LIMIT = 5 * 1024 * 1024;
@@ -11,9 +11,10 @@ function readBody(req, limit) {
     const chunks = [];
     let length = 0;
     req.on('data', (chunk) => {
+      if (length > limit) return; // already refused: drain the rest so the 413 reaches the client
       length += chunk.length;
       if (length > limit) {
-        req.destroy();
+        chunks.length = 0;
         reject(Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 }));
         return;
       }
@@ -53,13 +54,17 @@ function verifyWebhook(verifier, options = {}) {
           next();
         },
         (error) => {
-          const status = statusOf(error) ?? error.status;
+          // A body another parser consumed is this server's bug, not the
+          // sender's: the error handler gets it, with the fix in its message.
+          const serverBug = parsed && error instanceof InvalidBodyError;
+          const status = serverBug ? undefined : (statusOf(error) ?? error.status);
           if (status === undefined || res.headersSent) {
             next(error);
             return;
           }
           res.statusCode = status;
           res.setHeader('content-type', 'text/plain; charset=utf-8');
+          if (status === 413) res.setHeader('connection', 'close');
           res.end(error.code ?? 'payload_too_large');
         },
       );

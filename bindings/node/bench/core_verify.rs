@@ -29,7 +29,10 @@ fn json_body(size: usize) -> Vec<u8> {
 fn main() {
     let secret = "bench-secret-for-quiltt";
     let verifier = Verifier::new(Scheme::Quiltt, &[secret]).expect("verifier");
-    let options = SignOptions { timestamp: Some(NOW), ..Default::default() };
+    let options = SignOptions {
+        timestamp: Some(NOW),
+        ..Default::default()
+    };
     let mut results = Vec::new();
     for size in SIZES {
         let body = json_body(size);
@@ -43,7 +46,8 @@ fn main() {
             // Batches of about 1 MiB keep the clock reads out of the figure.
             let batch = ((1 << 20) / size).max(1) as u64;
             for _ in 0..batch {
-                black_box(verifier.verify_at(black_box(&headers), black_box(&body), NOW)).expect("verify");
+                black_box(verifier.verify_at(black_box(&headers), black_box(&body), NOW))
+                    .expect("verify");
             }
             runs += batch;
         }

@@ -56,11 +56,17 @@ fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>> {
     for _ in 0..count {
         match (parts.next(), parts.next()) {
             (Some(name), Some(value)) => pairs.push((name, value)),
-            _ => return Err(malformed_headers("a header name or value contains a NUL character")),
+            _ => {
+                return Err(malformed_headers(
+                    "a header name or value contains a NUL character",
+                ));
+            }
         }
     }
     if parts.next().is_some() {
-        return Err(malformed_headers("a header name or value contains a NUL character"));
+        return Err(malformed_headers(
+            "a header name or value contains a NUL character",
+        ));
     }
     Ok(pairs)
 }
@@ -274,7 +280,9 @@ mod tests {
 
     #[test]
     fn splits_pairs_and_rejects_smuggled_separators() {
-        let pairs = split_headers("a\0one\0b\0two\0", 2).map_err(|e| e.reason.clone()).unwrap();
+        let pairs = split_headers("a\0one\0b\0two\0", 2)
+            .map_err(|e| e.reason.clone())
+            .unwrap();
         assert_eq!(pairs, [("a", "one"), ("b", "two")]);
         assert!(split_headers("a\0one\0x\0b\0two\0", 2).is_err());
         assert!(split_headers("a\0one\0", 2).is_err());
