@@ -19,25 +19,10 @@ Object.defineProperty(HooksigError.prototype, 'name', { value: 'HooksigError', w
 class VerificationError extends HooksigError {}
 Object.defineProperty(VerificationError.prototype, 'name', { value: 'VerificationError', writable: true, configurable: true });
 
-// [class name, code, base]: the order of DESIGN.md's table.
-const TABLE = [
-  ['InvalidSecretError', 'invalid_secret', HooksigError],
-  ['MissingHeaderError', 'missing_header', VerificationError],
-  ['MalformedHeaderError', 'malformed_header', VerificationError],
-  ['TimestampTooOldError', 'timestamp_too_old', VerificationError],
-  ['TimestampInFutureError', 'timestamp_in_future', VerificationError],
-  ['NoSupportedSignatureError', 'no_supported_signature', VerificationError],
-  ['SignatureMismatchError', 'signature_mismatch', VerificationError],
-  ['InvalidBodyError', 'invalid_body', VerificationError],
-  ['InvalidPatternError', 'invalid_pattern', HooksigError],
-  ['DecryptionFailedError', 'decryption_failed', VerificationError],
-  ['InvalidSchemeError', 'invalid_scheme', HooksigError],
-];
-
-const classes = {};
 const byCode = {};
-for (const [name, code, Base] of TABLE) {
-  // A computed class keeps a real `name` without one hand-written body per code.
+
+/** One class per code; `name` set explicitly so minifiers cannot rename it. */
+function define(name, code, Base) {
   const Class = {
     [name]: class extends Base {
       constructor(message) {
@@ -46,12 +31,25 @@ for (const [name, code, Base] of TABLE) {
     },
   }[name];
   Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
-  classes[name] = Class;
   byCode[code] = Class;
+  return Class;
 }
 
+// In the order of DESIGN.md's table.
+const InvalidSecretError = define('InvalidSecretError', 'invalid_secret', HooksigError);
+const MissingHeaderError = define('MissingHeaderError', 'missing_header', VerificationError);
+const MalformedHeaderError = define('MalformedHeaderError', 'malformed_header', VerificationError);
+const TimestampTooOldError = define('TimestampTooOldError', 'timestamp_too_old', VerificationError);
+const TimestampInFutureError = define('TimestampInFutureError', 'timestamp_in_future', VerificationError);
+const NoSupportedSignatureError = define('NoSupportedSignatureError', 'no_supported_signature', VerificationError);
+const SignatureMismatchError = define('SignatureMismatchError', 'signature_mismatch', VerificationError);
+const InvalidBodyError = define('InvalidBodyError', 'invalid_body', VerificationError);
+const InvalidPatternError = define('InvalidPatternError', 'invalid_pattern', HooksigError);
+const DecryptionFailedError = define('DecryptionFailedError', 'decryption_failed', VerificationError);
+const InvalidSchemeError = define('InvalidSchemeError', 'invalid_scheme', HooksigError);
+
 /** Every code, in DESIGN.md's order. */
-const ERROR_CODES = Object.freeze(TABLE.map(([, code]) => code));
+const ERROR_CODES = Object.freeze(Object.keys(byCode));
 
 /**
  * Turns an error thrown by a backend (a plain `Error` whose `.code` is one of
@@ -62,20 +60,6 @@ function toHooksigError(error) {
   const Class = error !== null && typeof error === 'object' ? byCode[error.code] : undefined;
   return Class ? new Class(error.message) : error;
 }
-
-const {
-  InvalidSecretError,
-  MissingHeaderError,
-  MalformedHeaderError,
-  TimestampTooOldError,
-  TimestampInFutureError,
-  NoSupportedSignatureError,
-  SignatureMismatchError,
-  InvalidBodyError,
-  InvalidPatternError,
-  DecryptionFailedError,
-  InvalidSchemeError,
-} = classes;
 
 module.exports = {
   HooksigError,
