@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 cd "$ROOT/bindings/node"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 # Rebuild only when a Rust source is newer than the addon.
 if [ ! -f hooksig.node ] || [ -n "$(find src "$ROOT/core/src" Cargo.toml -newer hooksig.node -print -quit)" ]; then

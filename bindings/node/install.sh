@@ -8,9 +8,11 @@ PROJECT="$ROOT/target/node-test"
 
 say "node: npm dependencies of bindings/node"
 cd "$NODE_DIR"
-# npm ci only when the lock changed since the last install.
+# Only when the lock changed since the last install. Not `npm ci`: npm leaves
+# the platform packages of an optional dependency out of the lock it writes,
+# then refuses that same lock in `npm ci`.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 say "node: build the addon (release) and check native.d.ts for drift"
