@@ -314,6 +314,13 @@ function createApi(backend) {
     matching(eventType) {
       return Array.from(this.#inner.matching(eventTypeArg(eventType)));
     }
+
+    unknownPatterns(catalog) {
+      if (typeof catalog !== 'string') {
+        throw new InvalidSchemeError(`invalid scheme: a catalogue is named by its provider, got ${describe(catalog)}`);
+      }
+      return call(() => this.#inner.unknownPatterns(catalog));
+    }
   }
 
   function eventTypes(scheme, headers, body) {

@@ -169,6 +169,21 @@ export class EventMatcher {
   matches(eventType: string): boolean;
   /** The indexes of the patterns that match `eventType`, ascending (for routing). */
   matching(eventType: string): number[];
+  /**
+   * The patterns that match no event type the provider is known to send, with
+   * the nearest known type when one looks like a typo: check a subscription at start-up.
+   * @throws InvalidSchemeError for a provider without a catalogue
+   */
+  unknownPatterns(catalog: 'quiltt' | 'bond' | 'atelio' | 'tratta'): UnknownPattern[];
+}
+
+/** A subscription pattern that matches none of a provider's event types. */
+export interface UnknownPattern {
+  /** Its index in the patterns given to the `EventMatcher`. */
+  index: number;
+  pattern: string;
+  /** The nearest known type, e.g. `connection.synced.successful` for `connection.synced.sucessful`. */
+  suggestion: string | null;
 }
 
 /**
