@@ -5,7 +5,9 @@
 //! one string and maps errors to classes. This crate only converts those
 //! uniform inputs and calls the core. The backend contract is in `SHARED-API.md`.
 //!
-//! Every error leaves as a JS `Error` whose `code` is the core's stable code.
+//! Every error leaves as a JS `Error` whose `code` is the core's stable code;
+//! every export is `catch_unwind`, so even a panic (the core has none on any
+//! input) surfaces as a JS error instead of aborting the process.
 #![deny(clippy::all)]
 
 use hooksig::{Scheme, SignOptions};
@@ -108,7 +110,7 @@ pub struct NativeVerifier {
 #[napi]
 impl NativeVerifier {
     /// `scheme`: a name or a custom scheme's JSON; `tolerance`: seconds, default 300.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(scheme: String, secrets: Vec<String>, tolerance: Option<u32>) -> Result<Self> {
         let mut verifier =
             hooksig::Verifier::new(parse_scheme(&scheme)?, &secrets).map_err(js_error)?;
@@ -121,13 +123,13 @@ impl NativeVerifier {
     }
 
     /// The scheme's name (`"custom"` for a user-defined one).
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn scheme(&self) -> &'static str {
         self.inner.scheme().name()
     }
 
     /// The timestamp tolerance in seconds.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn tolerance(&self) -> u32 {
         u32::try_from(self.inner.tolerance()).unwrap_or(u32::MAX)
     }
@@ -137,7 +139,7 @@ impl NativeVerifier {
     /// Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
     /// `out[1]`, and returns the webhook id: building a JS object through
     /// N-API costs more than the HMAC of a small body, a typed array write does not.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn verify(
         &self,
         headers: String,
@@ -158,7 +160,7 @@ impl NativeVerifier {
     }
 
     /// Verifies on the libuv thread pool, so a large body never blocks the event loop.
-    #[napi(ts_return_type = "Promise<Verified>")]
+    #[napi(ts_return_type = "Promise<Verified>", catch_unwind)]
     pub fn verify_async(
         &self,
         headers: String,
@@ -178,7 +180,7 @@ impl NativeVerifier {
     }
 
     /// `null`, or a sentence naming the integration mistake.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn diagnose(
         &self,
         headers: String,
@@ -246,7 +248,7 @@ impl Task for VerifyTask {
 }
 
 /// Signs `body` as a sender would; returns `[name, value, name, value, ...]`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn sign(
     scheme: String,
     secret: String,
@@ -269,7 +271,7 @@ pub fn sign(
 }
 
 /// The names of the built-in schemes.
-#[napi]
+#[napi(catch_unwind)]
 pub fn built_in_schemes() -> Vec<&'static str> {
     Scheme::BUILT_IN.to_vec()
 }
