@@ -17,10 +17,11 @@ function loadBackend() {
   try {
     return { kind: 'wasm', ...require('hooksig-wasm/backend') };
   } catch (error) {
-    throw new Error(
-      `hooksig: no native addon for ${process.platform}-${process.arch} and the WASM fallback ` +
-        `(the hooksig-wasm package) is not installed: ${error.message}`,
-    );
+    const why =
+      process.env.HOOKSIG_FORCE_WASM === '1'
+        ? 'HOOKSIG_FORCE_WASM=1 asks for the WASM backend'
+        : `there is no native addon for ${process.platform}-${process.arch}`;
+    throw new Error(`hooksig: ${why}, and the hooksig-wasm package cannot be loaded: ${error.message}`);
   }
 }
 
