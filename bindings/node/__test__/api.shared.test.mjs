@@ -152,34 +152,54 @@ for (const testCase of signVectors?.cases ?? []) {
   });
 }
 
-// match.json and decrypt.json arrive with the core's matcher and Tratta work;
-// their fields follow the same conventions (snake_case, expect.ok / expect.code).
 const matchVectors = loadVectors('match');
-test('match vectors', { skip: matchVectors ? false : 'no match.json in tests/vectors yet' }, () => {
-  for (const testCase of matchVectors.cases) {
-    const run = () => new EventMatcher(testCase.patterns, { scope: Boolean(testCase.scope) });
+
+for (const testCase of matchVectors?.cases ?? []) {
+  test(`match: ${testCase.name}`, () => {
+    const run = () => new EventMatcher(testCase.patterns, { scope: testCase.scope });
     if (testCase.expect.ok === false) {
-      throwsHooksig(run, testCase.expect.code, testCase.name);
-      continue;
+      throwsHooksig(run, testCase.expect.code, 'EventMatcher');
+      return;
     }
     const matcher = run();
-    for (const [eventType, indexes] of testCase.expect.matching ?? []) {
-      assert.deepEqual(matcher.matching(eventType), indexes, `${testCase.name}: ${eventType}`);
-      assert.equal(matcher.matches(eventType), indexes.length > 0, `${testCase.name}: ${eventType}`);
+    assert.deepEqual(matcher.patterns, testCase.patterns);
+    for (const lookup of testCase.expect.lookups) {
+      assert.deepEqual(matcher.matching(lookup.type), lookup.matching, lookup.type);
+      assert.equal(matcher.matches(lookup.type), lookup.matching.length > 0, lookup.type);
     }
-  }
-});
+    if (testCase.catalog) {
+      assert.deepEqual(matcher.unknownPatterns(testCase.catalog), testCase.expect.unknown);
+    }
+  });
+}
 
 const decryptVectors = loadVectors('decrypt');
-test('decrypt vectors', { skip: decryptVectors ? false : 'no decrypt.json in tests/vectors yet' }, () => {
-  for (const testCase of decryptVectors.cases) {
+
+for (const testCase of decryptVectors?.cases ?? []) {
+  test(`decrypt: ${testCase.name}`, () => {
     const run = () => tratta.decrypt(testCase.secret, testCase.data);
     if (testCase.expect.ok === false) {
-      throwsHooksig(run, testCase.expect.code, testCase.name);
-    } else {
-      assert.equal(new TextDecoder().decode(run()), testCase.expect.plaintext, testCase.name);
+      throwsHooksig(run, testCase.expect.code, 'decrypt');
+      return;
     }
-  }
+    const expected =
+      testCase.expect.plaintext_base64 != null
+        ? Uint8Array.from(atob(testCase.expect.plaintext_base64), (c) => c.charCodeAt(0))
+        : new TextEncoder().encode(testCase.expect.plaintext);
+    assert.deepEqual(new Uint8Array(run()), expected);
+    // And back: what encrypt makes, decrypt opens.
+    assert.deepEqual(new Uint8Array(tratta.decrypt(testCase.secret, tratta.encrypt(testCase.secret, expected))), expected);
+  });
+}
+
+test('event types: routing a Bond event through EventMatcher', { skip: !hooksig.EventMatcher && 'no EventMatcher' }, () => {
+  const body = '{"event":"card.created","data":{"card_id":"c1"}}';
+  assert.deepEqual(eventTypes('bond', [], body), ['card.created']);
+  assert.deepEqual(eventTypes('github', { 'x-github-event': 'pull_request' }, '{"action":"opened"}'), ['pull_request.opened']);
+  const routes = new EventMatcher(['card*', 'kyc.verification.*']);
+  assert.deepEqual(routes.matching('card.created'), [0]);
+  throwsHooksig(() => eventTypes('bond', [], '{"not":"bond"}'), 'invalid_body', 'no event field');
+  throwsHooksig(() => eventTypes('tratta', [], '{}'), 'missing_header', 'no event header');
 });
 
 // --- Bad input: every public entry point throws a HooksigError, never a
@@ -242,6 +262,24 @@ const badInputs = [
   ['sign: unknown scheme', () => sign('acme', SECRET, BODY), 'invalid_scheme'],
   ['sign: parsed object body', () => sign('quiltt', SECRET, { a: 1 }), 'invalid_body'],
   ['sign: undefined body', () => sign('quiltt', SECRET, undefined), 'invalid_body'],
+  ['EventMatcher: a string, not a list', () => new EventMatcher('card*'), 'invalid_pattern'],
+  ['EventMatcher: undefined', () => new EventMatcher(undefined), 'invalid_pattern'],
+  ['EventMatcher: a number pattern', () => new EventMatcher(['card*', 7]), 'invalid_pattern'],
+  ['EventMatcher: upper case', () => new EventMatcher(['Card.Created']), 'invalid_pattern'],
+  ['EventMatcher: empty pattern', () => new EventMatcher(['']), 'invalid_pattern'],
+  ['EventMatcher: matches(undefined)', () => new EventMatcher(['*']).matches(undefined), 'invalid_body'],
+  ['EventMatcher: matching(42)', () => new EventMatcher(['*']).matching(42), 'invalid_body'],
+  ['EventMatcher: unknown catalogue', () => new EventMatcher(['*']).unknownPatterns('acme'), 'invalid_scheme'],
+  ['EventMatcher: catalogue not a string', () => new EventMatcher(['*']).unknownPatterns(null), 'invalid_scheme'],
+  ['eventTypes: parsed body', () => eventTypes('bond', {}, { event: 'card.created' }), 'invalid_body'],
+  ['eventTypes: headers a number', () => eventTypes('tratta', 5, '{}'), 'malformed_header'],
+  ['eventTypes: unknown scheme', () => eventTypes('acme', {}, '{}'), 'invalid_scheme'],
+  ['tratta.decrypt: data a number', () => tratta.decrypt('0123456789abcdef', 42), 'decryption_failed'],
+  ['tratta.decrypt: data undefined', () => tratta.decrypt('0123456789abcdef', undefined), 'decryption_failed'],
+  ['tratta.decrypt: secret undefined', () => tratta.decrypt(undefined, 'AAAA'), 'invalid_secret'],
+  ['tratta.decrypt: not base64', () => tratta.decrypt('0123456789abcdef', '!!!not base64!!!'), 'decryption_failed'],
+  ['tratta.decrypt: too short', () => tratta.decrypt('0123456789abcdef', 'AAAA'), 'decryption_failed'],
+  ['tratta.encrypt: parsed object', () => tratta.encrypt('0123456789abcdef', { a: 1 }), 'invalid_body'],
 ];
 
 for (const [description, call, code] of badInputs) {

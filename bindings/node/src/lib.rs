@@ -11,7 +11,7 @@
 #![deny(clippy::all)]
 
 use hooksig::{Scheme, SignOptions};
-use napi::bindgen_prelude::{AsyncTask, Either, Float64ArraySlice, Uint8Array};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Float64ArraySlice, Uint8Array};
 use napi::{Env, JsError, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -268,6 +268,99 @@ pub fn sign(
         .into_iter()
         .flat_map(|(name, value)| [name, value])
         .collect())
+}
+
+/// A compiled list of event-type patterns.
+#[napi(js_name = "EventMatcher")]
+pub struct NativeEventMatcher {
+    inner: hooksig::EventMatcher,
+}
+
+/// A pattern that matches no type of a provider's catalogue.
+#[napi(object, use_nullable = true)]
+pub struct UnknownPattern {
+    /// Index of the pattern in the list given.
+    pub index: u32,
+    /// The pattern itself.
+    pub pattern: String,
+    /// The nearest known type, when the pattern looks like a typo of one.
+    pub suggestion: Option<String>,
+}
+
+#[napi]
+impl NativeEventMatcher {
+    /// `scope`: patterns without `*` also match every type below them.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(patterns: Vec<String>, scope: bool) -> Result<Self> {
+        Ok(NativeEventMatcher {
+            inner: hooksig::EventMatcher::new(&patterns, scope).map_err(js_error)?,
+        })
+    }
+
+    /// Whether any pattern matches `event_type`.
+    #[napi(catch_unwind)]
+    pub fn matches(&self, event_type: String) -> bool {
+        self.inner.matches(&event_type)
+    }
+
+    /// The indexes of the matching patterns, ascending.
+    #[napi(catch_unwind)]
+    pub fn matching(&self, event_type: String) -> Vec<u32> {
+        self.inner
+            .matching(&event_type)
+            .into_iter()
+            .map(|index| u32::try_from(index).unwrap_or(u32::MAX))
+            .collect()
+    }
+
+    /// The patterns that match no type of `catalog`'s provider (`quiltt`, `bond`, `tratta`).
+    #[napi(catch_unwind)]
+    pub fn unknown_patterns(&self, catalog: String) -> Result<Vec<UnknownPattern>> {
+        let catalog = hooksig::Catalog::for_provider(&catalog).ok_or_else(|| {
+            js_error(hooksig::Error::InvalidScheme {
+                reason: format!(
+                    "no event catalogue for {catalog:?}; there are quiltt, bond and tratta"
+                ),
+            })
+        })?;
+        Ok(self
+            .inner
+            .unknown_patterns(catalog)
+            .into_iter()
+            .map(|unknown| UnknownPattern {
+                index: u32::try_from(unknown.index).unwrap_or(u32::MAX),
+                pattern: unknown.pattern,
+                suggestion: unknown.suggestion,
+            })
+            .collect())
+    }
+}
+
+/// The event types a request carries, one per event, in payload order.
+#[napi(catch_unwind)]
+pub fn event_types(
+    scheme: String,
+    headers: String,
+    count: u32,
+    body: Either<&[u8], String>,
+) -> Result<Vec<String>> {
+    let pairs = split_headers(&headers, count)?;
+    hooksig::events::event_types(&parse_scheme(&scheme)?, &pairs, body_bytes(&body))
+        .map_err(js_error)
+}
+
+/// Decrypts a Tratta payload (base64 text) with the webhook secret.
+#[napi(catch_unwind)]
+pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buffer> {
+    hooksig::tratta::decrypt(secret, body_bytes(&data))
+        .map(Buffer::from)
+        .map_err(js_error)
+}
+
+/// Encrypts `plaintext` as Tratta does; returns base64 text.
+#[napi(catch_unwind)]
+pub fn tratta_encrypt(secret: String, plaintext: Either<&[u8], String>) -> Result<String> {
+    hooksig::tratta::encrypt(secret, body_bytes(&plaintext)).map_err(js_error)
 }
 
 /// The names of the built-in schemes.
