@@ -1,0 +1,396 @@
+// The JS API's conformance test, shared by `hooksig` (native) and
+// `hooksig-wasm`: every vector of tests/vectors, the bad-input table, and the
+// declaration-drift check. Run it with `node --test` from a project that has
+// the package installed; the environment chooses what is tested:
+//   HOOKSIG_PACKAGE  the package to import (default `hooksig`)
+//   HOOKSIG_VECTORS  the tests/vectors directory (default: this repository's)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageName = process.env.HOOKSIG_PACKAGE || 'hooksig';
+const vectorsDir = resolve(process.env.HOOKSIG_VECTORS || join(here, '../../../tests/vectors'));
+
+// Resolved from the working directory, so the test runs against the package
+// installed in the project it is run from, not against a source tree.
+const requireFromProject = createRequire(join(process.cwd(), 'noop.js'));
+const hooksig = await import(packageName);
+const {
+  Verifier,
+  sign,
+  EventMatcher,
+  eventTypes,
+  tratta,
+  HooksigError,
+  VerificationError,
+  ERROR_CODES,
+} = hooksig;
+
+const CONFIGURATION_CODES = new Set(['invalid_secret', 'invalid_pattern', 'invalid_scheme']);
+const CLASS_OF_CODE = Object.fromEntries(
+  Object.values(hooksig)
+    .filter((value) => typeof value === 'function' && value.prototype instanceof HooksigError)
+    .map((Class) => [new Class('probe').code, Class])
+    .filter(([code]) => code !== undefined),
+);
+
+function loadVectors(name) {
+  const path = join(vectorsDir, `${name}.json`);
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+function bodyOf(testCase) {
+  return testCase.body_base64 != null
+    ? Uint8Array.from(atob(testCase.body_base64), (c) => c.charCodeAt(0))
+    : testCase.body;
+}
+
+/** Asserts that `error` is the hooksig error class of `code`. */
+function assertHooksigError(error, code, context) {
+  assert.ok(error instanceof HooksigError, `${context}: expected a HooksigError, got ${error && error.name}: ${error && error.message}`);
+  if (code) assert.equal(error.code, code, `${context}: ${error.message}`);
+  assert.ok(error instanceof CLASS_OF_CODE[error.code], `${context}: ${error.name} is not the class of ${error.code}`);
+  assert.equal(error instanceof VerificationError, !CONFIGURATION_CODES.has(error.code), `${context}: VerificationError-ness of ${error.code}`);
+  assert.ok(error.message.length > 0);
+}
+
+function throwsHooksig(fn, code, context) {
+  let thrown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  assert.ok(thrown !== undefined, `${context}: did not throw`);
+  assertHooksigError(thrown, code, context);
+}
+
+async function rejectsHooksig(fn, code, context) {
+  let thrown;
+  try {
+    await fn();
+  } catch (error) {
+    thrown = error;
+  }
+  assert.ok(thrown !== undefined, `${context}: did not reject`);
+  assertHooksigError(thrown, code, context);
+}
+
+/** The header forms a user has, for a case whose pairs they can all express. */
+function headerForms(pairs) {
+  const forms = [['pairs', pairs]];
+  const lower = pairs.map(([name]) => name.toLowerCase());
+  if (new Set(lower).size !== lower.length) return forms; // duplicates: only pairs keep them apart
+  forms.push(['object', Object.fromEntries(pairs.map(([name, value]) => [name.toLowerCase(), value]))]);
+  forms.push(['map', new Map(pairs)]);
+  if (typeof Headers === 'function') {
+    try {
+      forms.push(['Headers', new Headers(pairs)]);
+    } catch {
+      // Fetch Headers refuses some raw values a hand-made pair list can hold.
+    }
+  }
+  return forms;
+}
+
+const verifyVectors = loadVectors('verify');
+
+test('verify vectors are present', () => {
+  assert.ok(verifyVectors, `no verify.json in ${vectorsDir}`);
+  assert.ok(verifyVectors.cases.length > 0);
+});
+
+for (const testCase of verifyVectors?.cases ?? []) {
+  test(`verify: ${testCase.name}`, async () => {
+    const { expect } = testCase;
+    const options = testCase.tolerance != null ? { tolerance: testCase.tolerance } : undefined;
+    let verifier;
+    try {
+      verifier = new Verifier(testCase.scheme, testCase.secrets, options);
+    } catch (error) {
+      assert.equal(expect.ok, false, `constructor threw ${error.message}`);
+      assertHooksigError(error, expect.code, 'constructor');
+      assert.ok(CONFIGURATION_CODES.has(expect.code), `constructor threw for a request code ${expect.code}`);
+      return;
+    }
+    const body = bodyOf(testCase);
+    const bodies = typeof body === 'string' ? [body, new TextEncoder().encode(body)] : [body];
+    const at = { now: testCase.now };
+    for (const [form, headers] of headerForms(testCase.headers)) {
+      for (const input of bodies) {
+        const context = `${form} headers, ${typeof input === 'string' ? 'string' : 'bytes'} body`;
+        if (expect.ok) {
+          const expected = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id };
+          assert.deepEqual({ ...verifier.verify(headers, input, at) }, expected, context);
+          assert.deepEqual({ ...(await verifier.verifyAsync(headers, input, at)) }, expected, `${context}, async`);
+          assert.equal(verifier.diagnose(headers, input, at), null, context);
+        } else {
+          throwsHooksig(() => verifier.verify(headers, input, at), expect.code, context);
+          await rejectsHooksig(() => verifier.verifyAsync(headers, input, at), expect.code, `${context}, async`);
+          assert.equal(typeof verifier.diagnose(headers, input, at), 'string', context);
+        }
+      }
+    }
+  });
+}
+
+const signVectors = loadVectors('sign');
+
+for (const testCase of signVectors?.cases ?? []) {
+  test(`sign: ${testCase.name}`, () => {
+    const options = { timestamp: testCase.timestamp, webhookId: testCase.webhook_id, eventType: testCase.event_type };
+    const run = () => sign(testCase.scheme, testCase.secret, bodyOf(testCase), options);
+    if (testCase.expect.ok === false) {
+      throwsHooksig(run, testCase.expect.code, 'sign');
+    } else {
+      assert.deepEqual(Object.entries(run()), testCase.expect.headers);
+    }
+  });
+}
+
+const matchVectors = loadVectors('match');
+
+for (const testCase of matchVectors?.cases ?? []) {
+  test(`match: ${testCase.name}`, () => {
+    const run = () => new EventMatcher(testCase.patterns, { scope: testCase.scope });
+    if (testCase.expect.ok === false) {
+      throwsHooksig(run, testCase.expect.code, 'EventMatcher');
+      return;
+    }
+    const matcher = run();
+    assert.deepEqual(matcher.patterns, testCase.patterns);
+    for (const lookup of testCase.expect.lookups) {
+      assert.deepEqual(matcher.matching(lookup.type), lookup.matching, lookup.type);
+      assert.equal(matcher.matches(lookup.type), lookup.matching.length > 0, lookup.type);
+    }
+    if (testCase.catalog) {
+      assert.deepEqual(matcher.unknownPatterns(testCase.catalog), testCase.expect.unknown);
+    }
+  });
+}
+
+const decryptVectors = loadVectors('decrypt');
+
+for (const testCase of decryptVectors?.cases ?? []) {
+  test(`decrypt: ${testCase.name}`, () => {
+    const run = () => tratta.decrypt(testCase.secret, testCase.data);
+    if (testCase.expect.ok === false) {
+      throwsHooksig(run, testCase.expect.code, 'decrypt');
+      return;
+    }
+    const expected =
+      testCase.expect.plaintext_base64 != null
+        ? Uint8Array.from(atob(testCase.expect.plaintext_base64), (c) => c.charCodeAt(0))
+        : new TextEncoder().encode(testCase.expect.plaintext);
+    assert.deepEqual(new Uint8Array(run()), expected);
+    // And back: what encrypt makes, decrypt opens.
+    assert.deepEqual(new Uint8Array(tratta.decrypt(testCase.secret, tratta.encrypt(testCase.secret, expected))), expected);
+  });
+}
+
+test('event types: routing a Bond event through EventMatcher', { skip: !hooksig.EventMatcher && 'no EventMatcher' }, () => {
+  const body = '{"event":"card.created","data":{"card_id":"c1"}}';
+  assert.deepEqual(eventTypes('bond', [], body), ['card.created']);
+  assert.deepEqual(eventTypes('github', { 'x-github-event': 'pull_request' }, '{"action":"opened"}'), ['pull_request.opened']);
+  const routes = new EventMatcher(['card*', 'kyc.verification.*']);
+  assert.deepEqual(routes.matching('card.created'), [0]);
+  throwsHooksig(() => eventTypes('bond', [], '{"not":"bond"}'), 'invalid_body', 'no event field');
+  throwsHooksig(() => eventTypes('tratta', [], '{}'), 'missing_header', 'no event header');
+});
+
+// --- Bad input: every public entry point throws a HooksigError, never a
+// TypeError from deep inside, a crash, or a silent success.
+
+const SECRET = 'bad-input-table-secret';
+const BODY = '{"events":[{"type":"account.verified"}]}';
+const NOW = 1_700_000_000;
+const signed = sign('quiltt', SECRET, BODY, { timestamp: NOW });
+const quiltt = new Verifier('quiltt', SECRET);
+const signatureOf = signed['Quiltt-Signature'];
+
+const badInputs = [
+  // [description, call, code]
+  ['scheme: a number', () => new Verifier(42, SECRET), 'invalid_scheme'],
+  ['scheme: undefined', () => new Verifier(undefined, SECRET), 'invalid_scheme'],
+  ['scheme: null', () => new Verifier(null, SECRET), 'invalid_scheme'],
+  ['scheme: an array', () => new Verifier(['quiltt'], SECRET), 'invalid_scheme'],
+  ['scheme: unknown name', () => new Verifier('acme', SECRET), 'invalid_scheme'],
+  ['scheme: custom with a number header', () => new Verifier({ signature_header: 1 }, SECRET), 'invalid_scheme'],
+  ['scheme: custom with an unknown field', () => new Verifier({ signature_header: 'X-Sig', colour: 'red' }, SECRET), 'invalid_scheme'],
+  ['scheme: invalid JSON text', () => new Verifier('{"signature_header":', SECRET), 'invalid_scheme'],
+  ['secret: undefined', () => new Verifier('quiltt', undefined), 'invalid_secret'],
+  ['secret: a number', () => new Verifier('quiltt', 42), 'invalid_secret'],
+  ['secret: empty string', () => new Verifier('quiltt', ''), 'invalid_secret'],
+  ['secret: empty list', () => new Verifier('quiltt', []), 'invalid_secret'],
+  ['secret: list with a number', () => new Verifier('quiltt', [SECRET, 7]), 'invalid_secret'],
+  ['secret: a Buffer', () => new Verifier('quiltt', new Uint8Array(16)), 'invalid_secret'],
+  ['secret: bad whsec_ base64', () => new Verifier('standard', 'whsec_!!!not base64!!!'), 'invalid_secret'],
+  ['secret: too short for tratta', () => new Verifier('tratta', 'short'), 'invalid_secret'],
+  ['headers: a number', () => quiltt.verify(42, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: a string', () => quiltt.verify('Quiltt-Signature: x', BODY, { now: NOW }), 'malformed_header'],
+  ['headers: true', () => quiltt.verify(true, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: undefined', () => quiltt.verify(undefined, BODY, { now: NOW }), 'missing_header'],
+  ['headers: null', () => quiltt.verify(null, BODY, { now: NOW }), 'missing_header'],
+  ['headers: empty object', () => quiltt.verify({}, BODY, { now: NOW }), 'missing_header'],
+  ['headers: pair of one', () => quiltt.verify([['Quiltt-Signature']], BODY, { now: NOW }), 'malformed_header'],
+  ['headers: pair with a number name', () => quiltt.verify([[1, 'x']], BODY, { now: NOW }), 'malformed_header'],
+  ['headers: list of strings', () => quiltt.verify(['Quiltt-Signature', 'x'], BODY, { now: NOW }), 'malformed_header'],
+  ['headers: object value', () => quiltt.verify({ ...signed, 'Quiltt-Signature': { v: 1 } }, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: array with an object', () => quiltt.verify({ ...signed, 'Quiltt-Signature': [{}] }, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: array value, two signatures', () => quiltt.verify({ 'quiltt-timestamp': String(NOW), 'quiltt-signature': [signatureOf, 'AAAA'] }, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: empty array value', () => quiltt.verify({ 'quiltt-timestamp': String(NOW), 'quiltt-signature': [] }, BODY, { now: NOW }), 'missing_header'],
+  ['headers: NUL smuggling a second header', () => quiltt.verify({ 'quiltt-timestamp': `${NOW}\0Quiltt-Signature\0x`, 'quiltt-signature': signatureOf }, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: 1 MiB signature value', () => quiltt.verify({ ...signed, 'Quiltt-Signature': 'A'.repeat(1 << 20) }, BODY, { now: NOW }), null],
+  ['headers: 1 MiB timestamp value', () => quiltt.verify({ ...signed, 'Quiltt-Timestamp': '9'.repeat(1 << 20) }, BODY, { now: NOW }), 'malformed_header'],
+  ['headers: 10000 unrelated headers', () => quiltt.verify(Object.fromEntries(Array.from({ length: 10000 }, (_, i) => [`x-h${i}`, 'v'])), BODY, { now: NOW }), 'missing_header'],
+  ['headers: non-ASCII signature', () => quiltt.verify({ ...signed, 'Quiltt-Signature': 'é'.repeat(44) }, BODY, { now: NOW }), 'malformed_header'],
+  ['body: undefined', () => quiltt.verify(signed, undefined, { now: NOW }), 'invalid_body'],
+  ['body: null', () => quiltt.verify(signed, null, { now: NOW }), 'invalid_body'],
+  ['body: a parsed object', () => quiltt.verify(signed, JSON.parse(BODY), { now: NOW }), 'invalid_body'],
+  ['body: a number', () => quiltt.verify(signed, 42, { now: NOW }), 'invalid_body'],
+  ['body: an array of bytes', () => quiltt.verify(signed, [123, 125], { now: NOW }), 'invalid_body'],
+  ['body: a boolean', () => quiltt.verify(signed, true, { now: NOW }), 'invalid_body'],
+  ['body: tampered', () => quiltt.verify(signed, BODY.replace('verified', 'verifieD'), { now: NOW }), 'signature_mismatch'],
+  ['diagnose: parsed object body', () => quiltt.diagnose(signed, JSON.parse(BODY)), 'invalid_body'],
+  ['diagnose: headers a number', () => quiltt.diagnose(7, BODY), 'malformed_header'],
+  ['sign: secret undefined', () => sign('quiltt', undefined, BODY), 'invalid_secret'],
+  ['sign: secret a list', () => sign('quiltt', [SECRET], BODY), 'invalid_secret'],
+  ['sign: unknown scheme', () => sign('acme', SECRET, BODY), 'invalid_scheme'],
+  ['sign: parsed object body', () => sign('quiltt', SECRET, { a: 1 }), 'invalid_body'],
+  ['sign: undefined body', () => sign('quiltt', SECRET, undefined), 'invalid_body'],
+  ['EventMatcher: a string, not a list', () => new EventMatcher('card*'), 'invalid_pattern'],
+  ['EventMatcher: undefined', () => new EventMatcher(undefined), 'invalid_pattern'],
+  ['EventMatcher: a number pattern', () => new EventMatcher(['card*', 7]), 'invalid_pattern'],
+  ['EventMatcher: upper case', () => new EventMatcher(['Card.Created']), 'invalid_pattern'],
+  ['EventMatcher: empty pattern', () => new EventMatcher(['']), 'invalid_pattern'],
+  ['EventMatcher: matches(undefined)', () => new EventMatcher(['*']).matches(undefined), 'invalid_body'],
+  ['EventMatcher: matching(42)', () => new EventMatcher(['*']).matching(42), 'invalid_body'],
+  ['EventMatcher: unknown catalogue', () => new EventMatcher(['*']).unknownPatterns('acme'), 'invalid_scheme'],
+  ['EventMatcher: catalogue not a string', () => new EventMatcher(['*']).unknownPatterns(null), 'invalid_scheme'],
+  ['eventTypes: parsed body', () => eventTypes('bond', {}, { event: 'card.created' }), 'invalid_body'],
+  ['eventTypes: headers a number', () => eventTypes('tratta', 5, '{}'), 'malformed_header'],
+  ['eventTypes: unknown scheme', () => eventTypes('acme', {}, '{}'), 'invalid_scheme'],
+  ['tratta.decrypt: data a number', () => tratta.decrypt('0123456789abcdef', 42), 'decryption_failed'],
+  ['tratta.decrypt: data undefined', () => tratta.decrypt('0123456789abcdef', undefined), 'decryption_failed'],
+  ['tratta.decrypt: secret undefined', () => tratta.decrypt(undefined, 'AAAA'), 'invalid_secret'],
+  ['tratta.decrypt: not base64', () => tratta.decrypt('0123456789abcdef', '!!!not base64!!!'), 'decryption_failed'],
+  ['tratta.decrypt: too short', () => tratta.decrypt('0123456789abcdef', 'AAAA'), 'decryption_failed'],
+  ['tratta.encrypt: parsed object', () => tratta.encrypt('0123456789abcdef', { a: 1 }), 'invalid_body'],
+];
+
+for (const [description, call, code] of badInputs) {
+  test(`bad input: ${description}`, () => throwsHooksig(call, code, description));
+}
+
+const parsedBodyError = (() => {
+  try {
+    quiltt.verify(signed, JSON.parse(BODY), { now: NOW });
+  } catch (error) {
+    return error;
+  }
+})();
+
+test('a parsed body says how to get the raw one', () => {
+  assert.match(parsedBodyError.message, /express\.raw\(/);
+  assert.match(parsedBodyError.message, /raw/);
+});
+
+test('bad input to verifyAsync rejects with HooksigErrors', async () => {
+  await rejectsHooksig(() => quiltt.verifyAsync(42, BODY), 'malformed_header', 'headers');
+  await rejectsHooksig(() => quiltt.verifyAsync(signed, { a: 1 }), 'invalid_body', 'body');
+  await rejectsHooksig(() => quiltt.verifyAsync(signed, BODY + ' ', { now: NOW }), 'signature_mismatch', 'tampered');
+});
+
+test('no error message contains the secret or the signature', () => {
+  const wrong = new Verifier('quiltt', 'another-secret-entirely');
+  for (const [headers, body] of [[signed, BODY], [signed, BODY + '\n'], [{ 'Quiltt-Signature': signatureOf }, BODY]]) {
+    let message = wrong.diagnose(headers, body, { now: NOW }) ?? '';
+    try {
+      wrong.verify(headers, body, { now: NOW });
+    } catch (error) {
+      message += error.message;
+    }
+    assert.ok(message.length > 0);
+    assert.ok(!message.includes('another-secret-entirely') && !message.includes(SECRET));
+    assert.ok(!message.includes(signatureOf));
+  }
+});
+
+test('options: tolerance, rotation and a clock given in seconds', () => {
+  const verifier = new Verifier('quiltt', ['new-secret', SECRET], { tolerance: 10 });
+  assert.equal(verifier.tolerance, 10);
+  assert.equal(verifier.scheme, 'quiltt');
+  assert.equal(verifier.verify(signed, BODY, { now: NOW + 10.9 }).keyIndex, 1);
+  throwsHooksig(() => verifier.verify(signed, BODY, { now: NOW + 11 }), 'timestamp_too_old', 'old');
+  throwsHooksig(() => verifier.verify(signed, BODY, { now: NOW - 11 }), 'timestamp_in_future', 'future');
+  assert.throws(() => new Verifier('quiltt', SECRET, { tolerance: -1 }), RangeError);
+  assert.throws(() => verifier.verify(signed, BODY, { now: '1700000000' }), TypeError);
+});
+
+test('bodies: Buffer-like views, ArrayBuffer and string agree', () => {
+  const bytes = new TextEncoder().encode(BODY);
+  const padded = new Uint8Array(bytes.length + 8);
+  padded.set(bytes, 4);
+  for (const body of [BODY, bytes, bytes.buffer, new DataView(padded.buffer, 4, bytes.length), padded.subarray(4, 4 + bytes.length)]) {
+    assert.equal(quiltt.verify(signed, body, { now: NOW }).timestamp, NOW);
+  }
+});
+
+test('every error code has a class', () => {
+  assert.deepEqual(Object.keys(CLASS_OF_CODE).sort(), [...ERROR_CODES].sort());
+  assert.equal(ERROR_CODES.length, 11);
+});
+
+test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request !== 'function' && 'no global Request' }, async () => {
+  const body = '{"type":"invoice.paid","data":{}}';
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const headers = sign('standard', secret, body, { timestamp: NOW, webhookId: 'msg_1' });
+  const verifier = new Verifier('standard', secret);
+  const request = () => new Request('http://127.0.0.1/hook', { method: 'POST', headers, body });
+
+  const verified = await verifier.verifyRequest(request(), { now: NOW });
+  assert.equal(verified.webhookId, 'msg_1');
+  assert.equal(verified.text(), body);
+  assert.deepEqual(verified.json(), JSON.parse(body));
+
+  const tampered = new Request('http://127.0.0.1/hook', { method: 'POST', headers, body: body.replace('paid', 'void') });
+  await rejectsHooksig(() => verifier.verifyRequest(tampered, { now: NOW }), 'signature_mismatch', 'tampered');
+
+  const used = request();
+  await used.text();
+  await rejectsHooksig(() => verifier.verifyRequest(used, { now: NOW }), 'invalid_body', 'used body');
+  await rejectsHooksig(() => verifier.verifyRequest({ headers }, { now: NOW }), 'invalid_body', 'not a Request');
+  await rejectsHooksig(() => verifier.verifyRequest(undefined), 'invalid_body', 'undefined');
+});
+
+test('the runtime exports are exactly the ones index.d.ts declares', () => {
+  const manifest = requireFromProject.resolve(`${packageName}/package.json`);
+  const types = JSON.parse(readFileSync(manifest, 'utf8')).types;
+  assert.ok(types, `${packageName}/package.json names no types file`);
+  const declaration = readFileSync(join(dirname(manifest), types), 'utf8');
+  const declared = [...declaration.matchAll(/^export (?:declare )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]);
+  const runtime = Object.keys(hooksig).filter((name) => name !== 'default');
+  assert.deepEqual([...new Set(declared)].sort(), runtime.sort());
+});
+
+test('CommonJS and ES modules share one set of classes', (t) => {
+  let cjs;
+  try {
+    cjs = requireFromProject(packageName);
+  } catch (error) {
+    t.skip(`${packageName} has no CommonJS entry: ${error.code}`);
+    return;
+  }
+  assert.equal(cjs.Verifier, Verifier);
+  assert.equal(cjs.HooksigError, HooksigError);
+  try {
+    new cjs.Verifier('quiltt', SECRET).verify(signed, '{}', { now: NOW });
+    assert.fail('verified a tampered body');
+  } catch (error) {
+    assert.ok(error instanceof hooksig.SignatureMismatchError);
+  }
+});

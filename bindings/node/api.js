@@ -1,0 +1,378 @@
+'use strict';
+// The public JS API of hooksig over a backend (the napi addon, or the WASM
+// module): argument checks, conversion of headers and bodies as users have
+// them, and error classes. Shared verbatim by `hooksig` and `hooksig-wasm`
+// (plain JS, no Node-only imports), so both behave identically; the backend
+// contract is in SHARED-API.md.
+const errors = require('./errors.js');
+
+const {
+  InvalidBodyError,
+  InvalidPatternError,
+  InvalidSchemeError,
+  InvalidSecretError,
+  MalformedHeaderError,
+  DecryptionFailedError,
+  toHooksigError,
+} = errors;
+
+// Above this size `verifyRequest` and the middlewares verify off the main
+// thread (where the backend can): hashing 64 KiB takes tens of microseconds,
+// about what a hop to the thread pool costs.
+const ASYNC_THRESHOLD = 64 * 1024;
+
+const RAW_BODY_HINT =
+  'pass the raw request body (Buffer, Uint8Array, ArrayBuffer or string): in Express use ' +
+  "express.raw({ type: '*/*' }) instead of express.json(), in Fastify a content-type parser with " +
+  "parseAs: 'buffer' (or hooksig/fastify), in fetch handlers await request.arrayBuffer()";
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value).slice(8, -1)})` : typeof value;
+}
+
+function bodyArg(body) {
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    throw new InvalidBodyError(
+      `invalid body: got a parsed object, but the signature covers the raw bytes and re-serializing ` +
+        `JSON changes them; ${RAW_BODY_HINT}`,
+    );
+  }
+  throw new InvalidBodyError(`invalid body: got ${describe(body)}; ${RAW_BODY_HINT}`);
+}
+
+// Headers cross to the backend as one string, `name\0value\0...`, plus the
+// pair count: one string conversion instead of one per name and value.
+class HeaderList {
+  constructor() {
+    this.text = '';
+    this.count = 0;
+  }
+
+  add(name, value) {
+    if (typeof name !== 'string') {
+      throw new MalformedHeaderError(`malformed header: a header name is ${describe(name)}, not a string`);
+    }
+    if (typeof value === 'string') {
+      this.text += name + '\0' + value + '\0';
+      this.count++;
+    } else if (Array.isArray(value)) {
+      // Node gives a repeated header as an array: each element is one occurrence.
+      for (const item of value) {
+        if (typeof item !== 'string' && typeof item !== 'number') {
+          throw new MalformedHeaderError(`malformed header ${name}: an array item is ${describe(item)}, not a string`);
+        }
+        this.text += name + '\0' + item + '\0';
+        this.count++;
+      }
+    } else if (typeof value === 'number') {
+      this.text += name + '\0' + value + '\0';
+      this.count++;
+    } else if (value !== undefined && value !== null) {
+      throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not a string`);
+    }
+  }
+}
+
+/** Headers as a plain object, a Fetch `Headers`, a `Map` or `[name, value]` pairs. */
+function headerList(headers) {
+  const list = new HeaderList();
+  if (headers === undefined || headers === null) return list;
+  if (typeof headers !== 'object') {
+    throw new MalformedHeaderError(
+      `malformed header: headers must be an object, a Headers or [name, value] pairs, not ${describe(headers)}`,
+    );
+  }
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i++) {
+      const pair = headers[i];
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new MalformedHeaderError(
+          `malformed header: headers[${i}] is ${describe(pair)}; pairs must be [name, value] arrays`,
+        );
+      }
+      list.add(pair[0], pair[1]);
+    }
+  } else if (typeof headers[Symbol.iterator] === 'function') {
+    // Fetch Headers and Map iterate [name, value] entries.
+    for (const pair of headers) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new MalformedHeaderError('malformed header: iterable headers must yield [name, value] pairs');
+      }
+      list.add(pair[0], pair[1]);
+    }
+  } else {
+    for (const name in headers) {
+      if (Object.prototype.hasOwnProperty.call(headers, name)) list.add(name, headers[name]);
+    }
+  }
+  return list;
+}
+
+function schemeArg(scheme) {
+  if (typeof scheme === 'string') return scheme;
+  if (scheme !== null && typeof scheme === 'object' && !Array.isArray(scheme)) return JSON.stringify(scheme);
+  throw new InvalidSchemeError(
+    `invalid scheme: expected a scheme name or a custom scheme definition object, got ${describe(scheme)}`,
+  );
+}
+
+function secretList(secrets) {
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string')) {
+    throw new InvalidSecretError(
+      `invalid secret: expected a string or a non-empty array of strings, got ${describe(secrets)}`,
+    );
+  }
+  return list;
+}
+
+function secretArg(secret) {
+  if (typeof secret !== 'string') {
+    throw new InvalidSecretError(`invalid secret: expected a string, got ${describe(secret)}`);
+  }
+  return secret;
+}
+
+function optionsArg(options, where) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
+  return options;
+}
+
+function nowArg(options) {
+  const now = optionsArg(options, 'verify').now;
+  if (now === undefined || now === null) return undefined;
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw new TypeError('verify: options.now must be a number of Unix seconds');
+  }
+  return Math.floor(now);
+}
+
+function optionalString(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new TypeError(`sign: options.${what} must be a string`);
+  return value;
+}
+
+function eventTypeArg(eventType) {
+  if (typeof eventType !== 'string') {
+    throw new InvalidBodyError(`invalid body: an event type must be a string, got ${describe(eventType)}`);
+  }
+  return eventType;
+}
+
+function call(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    throw toHooksigError(error);
+  }
+}
+
+/** Builds the public API over `backend` (see SHARED-API.md). */
+function createApi(backend) {
+  const decoder = new TextDecoder();
+
+  // The sync verify's key index and timestamp come back through this array
+  // (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
+  const out = new Float64Array(2);
+
+  class Verifier {
+    #inner;
+
+    constructor(scheme, secrets, options) {
+      const schemeText = schemeArg(scheme);
+      const list = secretList(secrets);
+      const tolerance = optionsArg(options, 'Verifier').tolerance;
+      if (tolerance !== undefined && tolerance !== null && !(Number.isInteger(tolerance) && tolerance >= 0 && tolerance <= 0xffffffff)) {
+        throw new RangeError('Verifier: options.tolerance must be a whole number of seconds, 0 to 4294967295');
+      }
+      this.#inner = call(() => new backend.Verifier(schemeText, list, tolerance ?? undefined));
+    }
+
+    get scheme() {
+      return this.#inner.scheme;
+    }
+
+    get tolerance() {
+      return this.#inner.tolerance;
+    }
+
+    verify(headers, body, options) {
+      const list = headerList(headers);
+      const bytes = bodyArg(body);
+      const now = nowArg(options);
+      let webhookId;
+      try {
+        webhookId = this.#inner.verify(list.text, list.count, bytes, now, out);
+      } catch (error) {
+        throw toHooksigError(error);
+      }
+      const timestamp = out[1];
+      return { keyIndex: out[0], timestamp: timestamp === timestamp ? timestamp : null, webhookId: webhookId ?? null };
+    }
+
+    async verifyAsync(headers, body, options) {
+      // A backend without threads (WASM) verifies in place.
+      if (!backend.Verifier.prototype.verifyAsync) return this.verify(headers, body, options);
+      const list = headerList(headers);
+      const bytes = bodyArg(body);
+      const now = nowArg(options);
+      try {
+        return await this.#inner.verifyAsync(list.text, list.count, bytes, now);
+      } catch (error) {
+        throw toHooksigError(error);
+      }
+    }
+
+    diagnose(headers, body, options) {
+      const list = headerList(headers);
+      const bytes = bodyArg(body);
+      const now = nowArg(options);
+      return call(() => this.#inner.diagnose(list.text, list.count, bytes, now));
+    }
+
+    async verifyRequest(request, options) {
+      if (request === null || typeof request !== 'object' || typeof request.arrayBuffer !== 'function') {
+        throw new InvalidBodyError(`invalid body: verifyRequest needs a Fetch Request, got ${describe(request)}`);
+      }
+      if (request.bodyUsed) {
+        throw new InvalidBodyError(
+          'invalid body: the request body was already read; call verifyRequest before parsing it ' +
+            '(or pass request.clone())',
+        );
+      }
+      const body = new Uint8Array(await request.arrayBuffer());
+      const verified =
+        body.byteLength > ASYNC_THRESHOLD
+          ? await this.verifyAsync(request.headers, body, options)
+          : this.verify(request.headers, body, options);
+      return {
+        keyIndex: verified.keyIndex,
+        timestamp: verified.timestamp,
+        webhookId: verified.webhookId,
+        body,
+        text: () => decoder.decode(body),
+        json: () => JSON.parse(decoder.decode(body)),
+      };
+    }
+  }
+
+  function sign(scheme, secret, body, options) {
+    const schemeText = schemeArg(scheme);
+    const secretText = secretArg(secret);
+    const bytes = bodyArg(body);
+    const opts = optionsArg(options, 'sign');
+    const timestamp = opts.timestamp;
+    if (timestamp !== undefined && timestamp !== null && !Number.isSafeInteger(timestamp)) {
+      throw new TypeError('sign: options.timestamp must be a whole number of Unix seconds');
+    }
+    const flat = call(() =>
+      backend.sign(
+        schemeText,
+        secretText,
+        bytes,
+        timestamp ?? undefined,
+        optionalString(opts.webhookId, 'webhookId'),
+        optionalString(opts.eventType, 'eventType'),
+      ),
+    );
+    const headers = {};
+    for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
+    return headers;
+  }
+
+  class EventMatcher {
+    #inner;
+    #patterns;
+
+    constructor(patterns, options) {
+      if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) {
+        throw new InvalidPatternError(`invalid pattern: expected an array of strings, got ${describe(patterns)}`);
+      }
+      const scope = optionsArg(options, 'EventMatcher').scope;
+      if (scope !== undefined && typeof scope !== 'boolean') {
+        throw new TypeError('EventMatcher: options.scope must be a boolean');
+      }
+      this.#inner = call(() => new backend.EventMatcher(patterns, scope === true));
+      this.#patterns = Object.freeze(patterns.slice());
+    }
+
+    get patterns() {
+      return this.#patterns;
+    }
+
+    matches(eventType) {
+      return this.#inner.matches(eventTypeArg(eventType));
+    }
+
+    matching(eventType) {
+      return Array.from(this.#inner.matching(eventTypeArg(eventType)));
+    }
+
+    unknownPatterns(catalog) {
+      if (typeof catalog !== 'string') {
+        throw new InvalidSchemeError(`invalid scheme: a catalogue is named by its provider, got ${describe(catalog)}`);
+      }
+      return call(() => this.#inner.unknownPatterns(catalog));
+    }
+  }
+
+  function eventTypes(scheme, headers, body) {
+    const schemeText = schemeArg(scheme);
+    const list = headerList(headers);
+    const bytes = bodyArg(body);
+    return call(() => backend.eventTypes(schemeText, list.text, list.count, bytes));
+  }
+
+  function trattaData(data) {
+    if (typeof data === 'string' || data instanceof Uint8Array) return data;
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    throw new DecryptionFailedError(`decryption failed: expected base64 text or bytes, got ${describe(data)}`);
+  }
+
+  const tratta = Object.freeze({
+    decrypt(secret, data) {
+      const secretText = secretArg(secret);
+      const bytes = trattaData(data);
+      return call(() => backend.trattaDecrypt(secretText, bytes));
+    },
+    encrypt(secret, plaintext) {
+      const secretText = secretArg(secret);
+      const bytes = bodyArg(plaintext);
+      return call(() => backend.trattaEncrypt(secretText, bytes));
+    },
+  });
+
+  return {
+    Verifier,
+    sign,
+    EventMatcher,
+    eventTypes,
+    tratta,
+    BUILT_IN_SCHEMES: Object.freeze(backend.builtInSchemes()),
+    backend: backend.kind,
+    HooksigError: errors.HooksigError,
+    VerificationError: errors.VerificationError,
+    InvalidSecretError: errors.InvalidSecretError,
+    MissingHeaderError: errors.MissingHeaderError,
+    MalformedHeaderError: errors.MalformedHeaderError,
+    TimestampTooOldError: errors.TimestampTooOldError,
+    TimestampInFutureError: errors.TimestampInFutureError,
+    NoSupportedSignatureError: errors.NoSupportedSignatureError,
+    SignatureMismatchError: errors.SignatureMismatchError,
+    InvalidBodyError: errors.InvalidBodyError,
+    InvalidPatternError: errors.InvalidPatternError,
+    DecryptionFailedError: errors.DecryptionFailedError,
+    InvalidSchemeError: errors.InvalidSchemeError,
+    ERROR_CODES: errors.ERROR_CODES,
+  };
+}
+
+module.exports = { createApi, ASYNC_THRESHOLD };

@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Verifier, Verified } from './index.js';
+
+export interface VerifyWebhookOptions {
+  /** The largest body read, in bytes (default 5 MiB; larger gets 413). */
+  limit?: number;
+}
+
+/**
+ * The request as the middleware leaves it for the next handler: `body` is the
+ * raw Buffer that was verified. (`body` is not declared here so Express keeps
+ * its own type for it in the handlers that follow.)
+ */
+export interface WebhookRequest extends IncomingMessage {
+  /** What verification found. */
+  webhook?: Verified;
+}
+
+/**
+ * Express (or `node:http`) middleware: verifies the raw body (from `express.raw()`,
+ * or read here when no parser ran) and answers 401 / 400 with the error code.
+ * @example
+ * app.post('/webhooks/quiltt', verifyWebhook(new Verifier('quiltt', secret)), (req, res) => {
+ *   const payload = JSON.parse(req.body); // the verified raw Buffer
+ * });
+ */
+export function verifyWebhook(
+  verifier: Verifier,
+  options?: VerifyWebhookOptions,
+): <Req extends WebhookRequest>(req: Req, res: ServerResponse, next: (error?: any) => void) => void;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `hooksig/express` once the request verified. */
+      webhook?: Verified;
+    }
+  }
+}

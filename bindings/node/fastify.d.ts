@@ -1,0 +1,33 @@
+import type { Verifier, Verified } from './index.js';
+
+export interface HooksigFastifyOptions {
+  /** The verifier every request in the scope must pass. */
+  verifier: Verifier;
+}
+
+/**
+ * Fastify plugin: raw Buffer bodies and verification for every route of the
+ * scope it is registered in (401 / 400 with the error code as the body).
+ * @example
+ * app.register(async (hooks) => {
+ *   await hooks.register(hooksigFastify, { verifier: new Verifier('bond', secret) });
+ *   hooks.post('/webhooks/bond', async (request) => JSON.parse(request.body.toString()));
+ * });
+ */
+// The Fastify types are not imported so the package needs no dependency on
+// them; the signature is what `fastify.register` expects of a callback plugin.
+declare function hooksigFastify(
+  instance: any,
+  options: HooksigFastifyOptions,
+  done: (error?: Error) => void,
+): void;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `hooksig/fastify` once the request verified. */
+    webhook: Verified | null;
+  }
+}
+
+export { hooksigFastify };
+export default hooksigFastify;

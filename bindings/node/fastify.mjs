@@ -1,0 +1,4 @@
+import hooksigFastify from './fastify.js';
+
+export { hooksigFastify };
+export default hooksigFastify;

@@ -1,0 +1,386 @@
+//! The native backend of the `hooksig` npm package.
+//!
+//! Users never call this module directly: the shared JS layer (`api.js`, also
+//! used over the WASM build) checks argument types, turns header mappings into
+//! one string and maps errors to classes. This crate only converts those
+//! uniform inputs and calls the core. The backend contract is in `SHARED-API.md`.
+//!
+//! Every error leaves as a JS `Error` whose `code` is the core's stable code;
+//! every export is `catch_unwind`, so even a panic (the core has none on any
+//! input) surfaces as a JS error instead of aborting the process.
+#![deny(clippy::all)]
+
+use hooksig::{Scheme, SignOptions};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Float64ArraySlice, Uint8Array};
+use napi::{Env, JsError, Task};
+use napi_derive::napi;
+use std::sync::Arc;
+
+/// The core's error code, used as the JS error's `code` property.
+pub struct Code(&'static str);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+type Result<T> = napi::Result<T, Code>;
+
+fn js_error(err: hooksig::Error) -> napi::Error<Code> {
+    napi::Error::new(Code(err.code()), err.to_string())
+}
+
+fn malformed_headers(reason: &str) -> napi::Error<Code> {
+    js_error(hooksig::Error::MalformedHeader {
+        header: "headers".to_owned(),
+        reason: reason.to_owned(),
+    })
+}
+
+/// A name such as `"quiltt"`, or a custom scheme's JSON definition.
+fn parse_scheme(scheme: &str) -> Result<Scheme> {
+    if scheme.trim_start().starts_with('{') {
+        Scheme::custom_from_json(scheme)
+    } else {
+        Scheme::from_name(scheme)
+    }
+    .map_err(js_error)
+}
+
+/// Splits the JS layer's `name\0value\0...` encoding into `count` pairs.
+///
+/// The count guards against a NUL inside a name or value shifting every later
+/// pair (a header smuggled in as part of another one's value).
+fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>> {
+    let mut parts = text.split_terminator('\0');
+    let mut pairs = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        match (parts.next(), parts.next()) {
+            (Some(name), Some(value)) => pairs.push((name, value)),
+            _ => {
+                return Err(malformed_headers(
+                    "a header name or value contains a NUL character",
+                ));
+            }
+        }
+    }
+    if parts.next().is_some() {
+        return Err(malformed_headers(
+            "a header name or value contains a NUL character",
+        ));
+    }
+    Ok(pairs)
+}
+
+fn body_bytes<'a>(body: &'a Either<&[u8], String>) -> &'a [u8] {
+    match body {
+        Either::A(bytes) => bytes,
+        Either::B(text) => text.as_bytes(),
+    }
+}
+
+/// What a successful verification found (`{ keyIndex, timestamp, webhookId }`).
+#[napi(object, use_nullable = true)]
+pub struct Verified {
+    /// Index of the secret that matched, in the order given.
+    pub key_index: u32,
+    /// The signed timestamp (Unix seconds), for timestamped schemes.
+    pub timestamp: Option<i64>,
+    /// The message / delivery id, where the scheme sends one.
+    pub webhook_id: Option<String>,
+}
+
+impl From<hooksig::Verified> for Verified {
+    fn from(v: hooksig::Verified) -> Self {
+        Verified {
+            key_index: u32::try_from(v.key_index).unwrap_or(u32::MAX),
+            timestamp: v.timestamp,
+            webhook_id: v.webhook_id,
+        }
+    }
+}
+
+/// A prepared verifier; one instance serves a whole server.
+#[napi(js_name = "Verifier")]
+pub struct NativeVerifier {
+    inner: Arc<hooksig::Verifier>,
+}
+
+#[napi]
+impl NativeVerifier {
+    /// `scheme`: a name or a custom scheme's JSON; `tolerance`: seconds, default 300.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(scheme: String, secrets: Vec<String>, tolerance: Option<u32>) -> Result<Self> {
+        let mut verifier =
+            hooksig::Verifier::new(parse_scheme(&scheme)?, &secrets).map_err(js_error)?;
+        if let Some(seconds) = tolerance {
+            verifier = verifier.with_tolerance(u64::from(seconds));
+        }
+        Ok(NativeVerifier {
+            inner: Arc::new(verifier),
+        })
+    }
+
+    /// The scheme's name (`"custom"` for a user-defined one).
+    #[napi(getter, catch_unwind)]
+    pub fn scheme(&self) -> &'static str {
+        self.inner.scheme().name()
+    }
+
+    /// The timestamp tolerance in seconds.
+    #[napi(getter, catch_unwind)]
+    pub fn tolerance(&self) -> u32 {
+        u32::try_from(self.inner.tolerance()).unwrap_or(u32::MAX)
+    }
+
+    /// Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
+    ///
+    /// Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
+    /// `out[1]`, and returns the webhook id: building a JS object through
+    /// N-API costs more than the HMAC of a small body, a typed array write does not.
+    #[napi(catch_unwind)]
+    pub fn verify(
+        &self,
+        headers: String,
+        count: u32,
+        body: Either<&[u8], String>,
+        now: Option<i64>,
+        mut out: Float64ArraySlice,
+    ) -> Result<Option<String>> {
+        let pairs = split_headers(&headers, count)?;
+        let verified = verify(&self.inner, &pairs, body_bytes(&body), now)?;
+        // SAFETY: the array is the caller's scratch space, borrowed for this
+        // synchronous call only; nothing else reads or writes it meanwhile.
+        if let [key_index, timestamp, ..] = unsafe { out.as_mut() } {
+            *key_index = verified.key_index as f64;
+            *timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+        }
+        Ok(verified.webhook_id)
+    }
+
+    /// Verifies on the libuv thread pool, so a large body never blocks the event loop.
+    #[napi(ts_return_type = "Promise<Verified>", catch_unwind)]
+    pub fn verify_async(
+        &self,
+        headers: String,
+        count: u32,
+        body: Either<Uint8Array, String>,
+        now: Option<i64>,
+    ) -> Result<AsyncTask<VerifyTask>> {
+        // Checked here so a malformed list rejects before the pool is involved.
+        split_headers(&headers, count)?;
+        Ok(AsyncTask::new(VerifyTask {
+            verifier: Arc::clone(&self.inner),
+            headers,
+            count,
+            body,
+            now,
+        }))
+    }
+
+    /// `null`, or a sentence naming the integration mistake.
+    #[napi(catch_unwind)]
+    pub fn diagnose(
+        &self,
+        headers: String,
+        count: u32,
+        body: Either<&[u8], String>,
+        now: Option<i64>,
+    ) -> Result<Option<String>> {
+        let pairs = split_headers(&headers, count)?;
+        let body = body_bytes(&body);
+        Ok(match now {
+            Some(now) => self.inner.diagnose_at(&pairs, body, now),
+            None => self.inner.diagnose(&pairs, body),
+        })
+    }
+}
+
+fn verify(
+    verifier: &hooksig::Verifier,
+    pairs: &[(&str, &str)],
+    body: &[u8],
+    now: Option<i64>,
+) -> Result<hooksig::Verified> {
+    match now {
+        Some(now) => verifier.verify_at(pairs, body, now),
+        None => verifier.verify(pairs, body),
+    }
+    .map_err(js_error)
+}
+
+/// A verification run on the thread pool; the body stays referenced, not copied.
+pub struct VerifyTask {
+    verifier: Arc<hooksig::Verifier>,
+    headers: String,
+    count: u32,
+    body: Either<Uint8Array, String>,
+    now: Option<i64>,
+}
+
+impl Task for VerifyTask {
+    // The core's error travels back to the JS thread whole: a `Task` can only
+    // fail with a `Status`, which would lose the code.
+    type Output = std::result::Result<hooksig::Verified, hooksig::Error>;
+    type JsValue = Verified;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let pairs = split_headers(&self.headers, self.count)
+            .map_err(|e| napi::Error::from_reason(e.reason.clone()))?;
+        let body: &[u8] = match &self.body {
+            Either::A(bytes) => bytes,
+            Either::B(text) => text.as_bytes(),
+        };
+        Ok(match self.now {
+            Some(now) => self.verifier.verify_at(&pairs, body, now),
+            None => self.verifier.verify(&pairs, body),
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Verified> {
+        match output {
+            Ok(verified) => Ok(verified.into()),
+            // Rejecting with a ready-made JS error keeps its `code`.
+            Err(err) => Err(JsError::from(js_error(err)).into_unknown(env).into()),
+        }
+    }
+}
+
+/// Signs `body` as a sender would; returns `[name, value, name, value, ...]`.
+#[napi(catch_unwind)]
+pub fn sign(
+    scheme: String,
+    secret: String,
+    body: Either<&[u8], String>,
+    timestamp: Option<i64>,
+    webhook_id: Option<String>,
+    event_type: Option<String>,
+) -> Result<Vec<String>> {
+    let options = SignOptions {
+        timestamp,
+        webhook_id,
+        event_type,
+    };
+    let headers = hooksig::sign(&parse_scheme(&scheme)?, secret, body_bytes(&body), &options)
+        .map_err(js_error)?;
+    Ok(headers
+        .into_iter()
+        .flat_map(|(name, value)| [name, value])
+        .collect())
+}
+
+/// A compiled list of event-type patterns.
+#[napi(js_name = "EventMatcher")]
+pub struct NativeEventMatcher {
+    inner: hooksig::EventMatcher,
+}
+
+/// A pattern that matches no type of a provider's catalogue.
+#[napi(object, use_nullable = true)]
+pub struct UnknownPattern {
+    /// Index of the pattern in the list given.
+    pub index: u32,
+    /// The pattern itself.
+    pub pattern: String,
+    /// The nearest known type, when the pattern looks like a typo of one.
+    pub suggestion: Option<String>,
+}
+
+#[napi]
+impl NativeEventMatcher {
+    /// `scope`: patterns without `*` also match every type below them.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(patterns: Vec<String>, scope: bool) -> Result<Self> {
+        Ok(NativeEventMatcher {
+            inner: hooksig::EventMatcher::new(&patterns, scope).map_err(js_error)?,
+        })
+    }
+
+    /// Whether any pattern matches `event_type`.
+    #[napi(catch_unwind)]
+    pub fn matches(&self, event_type: String) -> bool {
+        self.inner.matches(&event_type)
+    }
+
+    /// The indexes of the matching patterns, ascending.
+    #[napi(catch_unwind)]
+    pub fn matching(&self, event_type: String) -> Vec<u32> {
+        self.inner
+            .matching(&event_type)
+            .into_iter()
+            .map(|index| u32::try_from(index).unwrap_or(u32::MAX))
+            .collect()
+    }
+
+    /// The patterns that match no type of `catalog`'s provider (`quiltt`, `bond`, `tratta`).
+    #[napi(catch_unwind)]
+    pub fn unknown_patterns(&self, catalog: String) -> Result<Vec<UnknownPattern>> {
+        let catalog = hooksig::Catalog::for_provider(&catalog).ok_or_else(|| {
+            js_error(hooksig::Error::InvalidScheme {
+                reason: format!(
+                    "no event catalogue for {catalog:?}; there are quiltt, bond and tratta"
+                ),
+            })
+        })?;
+        Ok(self
+            .inner
+            .unknown_patterns(catalog)
+            .into_iter()
+            .map(|unknown| UnknownPattern {
+                index: u32::try_from(unknown.index).unwrap_or(u32::MAX),
+                pattern: unknown.pattern,
+                suggestion: unknown.suggestion,
+            })
+            .collect())
+    }
+}
+
+/// The event types a request carries, one per event, in payload order.
+#[napi(catch_unwind)]
+pub fn event_types(
+    scheme: String,
+    headers: String,
+    count: u32,
+    body: Either<&[u8], String>,
+) -> Result<Vec<String>> {
+    let pairs = split_headers(&headers, count)?;
+    hooksig::events::event_types(&parse_scheme(&scheme)?, &pairs, body_bytes(&body))
+        .map_err(js_error)
+}
+
+/// Decrypts a Tratta payload (base64 text) with the webhook secret.
+#[napi(catch_unwind)]
+pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buffer> {
+    hooksig::tratta::decrypt(secret, body_bytes(&data))
+        .map(Buffer::from)
+        .map_err(js_error)
+}
+
+/// Encrypts `plaintext` as Tratta does; returns base64 text.
+#[napi(catch_unwind)]
+pub fn tratta_encrypt(secret: String, plaintext: Either<&[u8], String>) -> Result<String> {
+    hooksig::tratta::encrypt(secret, body_bytes(&plaintext)).map_err(js_error)
+}
+
+/// The names of the built-in schemes.
+#[napi(catch_unwind)]
+pub fn built_in_schemes() -> Vec<&'static str> {
+    Scheme::BUILT_IN.to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_pairs_and_rejects_smuggled_separators() {
+        let pairs = split_headers("a\0one\0b\0two\0", 2)
+            .map_err(|e| e.reason.clone())
+            .unwrap();
+        assert_eq!(pairs, [("a", "one"), ("b", "two")]);
+        assert!(split_headers("a\0one\0x\0b\0two\0", 2).is_err());
+        assert!(split_headers("a\0one\0", 2).is_err());
+        assert!(split_headers("", 0).unwrap().is_empty());
+    }
+}
