@@ -1,0 +1,189 @@
+//! Turning caller memory (pointer + length, NUL-terminated text) into Rust
+//! slices, with every check a C caller can get wrong reported as a status.
+
+use crate::error::Failure;
+use hooksig::Scheme;
+use std::ffi::{CStr, c_char};
+use std::{mem, slice};
+
+/// One HTTP header: a name and a value, each a pointer and a length in bytes
+/// (not NUL-terminated on input; hooksig reads exactly `*_len` bytes).
+///
+/// Names are matched case-insensitively. Pass every header of the request,
+/// or at least the ones the scheme uses; a header repeated with different
+/// values is reported as `HOOKSIG_MALFORMED_HEADER`. A pointer may be NULL
+/// only when its length is 0.
+///
+/// Headers returned by `hooksig_sign` are also NUL-terminated.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hooksig_header {
+    /// The header name, e.g. `"Quiltt-Signature"`.
+    pub name: *const c_char,
+    /// Length of `name` in bytes.
+    pub name_len: usize,
+    /// The header value.
+    pub value: *const c_char,
+    /// Length of `value` in bytes.
+    pub value_len: usize,
+}
+
+/// What is wrong with a pointer + length pair; named by the caller only on
+/// failure, so the happy path formats nothing.
+pub(crate) enum BadSlice {
+    Null(usize),
+    TooLong(usize),
+    Misaligned,
+}
+
+impl BadSlice {
+    pub(crate) fn about(self, what: &str) -> Failure {
+        Failure::invalid_argument(match self {
+            BadSlice::Null(len) => format!("{what} is NULL but its length is {len}"),
+            BadSlice::TooLong(len) => format!("{what} length {len} is larger than any object"),
+            BadSlice::Misaligned => format!("{what} is not aligned for its type"),
+        })
+    }
+}
+
+/// A slice of `len` items at `ptr`, checked: NULL only with `len == 0`, and a
+/// total size that fits in an object.
+///
+/// # Safety
+/// When the checks pass, `ptr` must point to `len` initialized items that
+/// stay valid and unchanged for `'a`.
+pub(crate) unsafe fn items<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], BadSlice> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(BadSlice::Null(len));
+    }
+    if len
+        .checked_mul(mem::size_of::<T>())
+        .is_none_or(|size| size > isize::MAX as usize)
+    {
+        return Err(BadSlice::TooLong(len));
+    }
+    if !ptr.is_aligned() {
+        return Err(BadSlice::Misaligned);
+    }
+    // SAFETY: non-NULL, aligned, size within isize::MAX; validity of the
+    // memory is the caller's contract.
+    Ok(unsafe { slice::from_raw_parts(ptr, len) })
+}
+
+/// A byte buffer given as pointer + length.
+///
+/// # Safety
+/// As [`items`].
+pub(crate) unsafe fn bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+) -> Result<&'a [u8], Failure> {
+    // SAFETY: forwarded contract.
+    unsafe { items(ptr, len) }.map_err(|bad| bad.about(what))
+}
+
+/// The bytes of a NUL-terminated string (without the NUL); NULL is an error.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn c_bytes<'a>(ptr: *const c_char, what: &str) -> Result<&'a [u8], Failure> {
+    if ptr.is_null() {
+        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL; NUL termination and lifetime are the caller's contract.
+    Ok(unsafe { CStr::from_ptr(ptr) }.to_bytes())
+}
+
+/// A NUL-terminated UTF-8 string; NULL or invalid UTF-8 is an `invalid_argument`.
+///
+/// # Safety
+/// As [`c_bytes`].
+pub(crate) unsafe fn c_text<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { c_bytes(ptr, what) }?;
+    std::str::from_utf8(bytes)
+        .map_err(|_| Failure::invalid_argument(format!("{what} is not valid UTF-8")))
+}
+
+/// An optional NUL-terminated UTF-8 string: NULL means "not given".
+///
+/// # Safety
+/// As [`c_bytes`].
+pub(crate) unsafe fn c_text_opt<'a>(
+    ptr: *const c_char,
+    what: &str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { c_text(ptr, what) }.map(Some)
+}
+
+/// Request headers as name/value byte pairs, the form the core takes.
+pub(crate) type HeaderPairs<'a> = Vec<(&'a [u8], &'a [u8])>;
+
+/// The request headers as name/value byte pairs.
+///
+/// # Safety
+/// `headers` points to `n_headers` entries, each naming valid memory (see
+/// [`hooksig_header`]).
+pub(crate) unsafe fn header_pairs<'a>(
+    headers: *const hooksig_header,
+    n_headers: usize,
+) -> Result<HeaderPairs<'a>, Failure> {
+    // SAFETY: forwarded contract.
+    let headers = unsafe { items(headers, n_headers) }.map_err(|bad| bad.about("headers"))?;
+    headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            // SAFETY: each entry names `*_len` readable bytes (the caller's contract).
+            let name = unsafe { items(header.name.cast::<u8>(), header.name_len) }
+                .map_err(|bad| bad.about(&format!("headers[{index}].name")))?;
+            // SAFETY: as above.
+            let value = unsafe { items(header.value.cast::<u8>(), header.value_len) }
+                .map_err(|bad| bad.about(&format!("headers[{index}].value")))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+/// A scheme given as a built-in name (`"quiltt"`, `"svix"`, ...) or as a
+/// custom-scheme JSON object (text starting with `{`).
+///
+/// # Safety
+/// As [`c_bytes`].
+pub(crate) unsafe fn scheme(ptr: *const c_char) -> Result<Scheme, Failure> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { c_bytes(ptr, "scheme") }?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Failure::from(hooksig::Error::InvalidScheme {
+            reason: "the scheme name or definition is not valid UTF-8".into(),
+        })
+    })?;
+    let scheme = if text.trim_start().starts_with('{') {
+        Scheme::custom_from_json(text)
+    } else {
+        Scheme::from_name(text)
+    };
+    Ok(scheme?)
+}
+
+/// A secret as the core takes it: UTF-8 text.
+///
+/// # Safety
+/// As [`c_bytes`].
+pub(crate) unsafe fn secret<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { c_bytes(ptr, what) }?;
+    std::str::from_utf8(bytes).map_err(|_| {
+        Failure::from(hooksig::Error::InvalidSecret {
+            reason: format!("{what} is not valid UTF-8"),
+        })
+    })
+}
