@@ -283,6 +283,19 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let mut error = ptr::null_mut();
+        let status = guard(&mut error, || panic!("a bug"));
+        assert_eq!(status, HOOKSIG_INTERNAL_ERROR);
+        // SAFETY: `guard` stored a live error object.
+        unsafe {
+            assert_eq!(hooksig_error_status(error), HOOKSIG_INTERNAL_ERROR);
+            assert!(!hooksig_error_is_verification_error(error));
+            hooksig_error_free(error);
+        }
+    }
+
+    #[test]
     fn messages_keep_text_after_a_nul() {
         assert_eq!(c_string_lossy("a\0b".into()).to_str().unwrap(), "a\\0b");
     }

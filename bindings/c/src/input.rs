@@ -3,7 +3,7 @@
 
 use crate::error::Failure;
 use hooksig::Scheme;
-use std::ffi::{CStr, c_char};
+use std::ffi::{CStr, c_char, c_void};
 use std::{mem, slice};
 
 /// One HTTP header: a name and a value, each a pointer and a length in bytes
@@ -78,12 +78,12 @@ pub(crate) unsafe fn items<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], 
 /// # Safety
 /// As [`items`].
 pub(crate) unsafe fn bytes<'a>(
-    ptr: *const u8,
+    ptr: *const c_void,
     len: usize,
     what: &str,
 ) -> Result<&'a [u8], Failure> {
     // SAFETY: forwarded contract.
-    unsafe { items(ptr, len) }.map_err(|bad| bad.about(what))
+    unsafe { items(ptr.cast::<u8>(), len) }.map_err(|bad| bad.about(what))
 }
 
 /// The bytes of a NUL-terminated string (without the NUL); NULL is an error.

@@ -4,7 +4,7 @@ use crate::error::{c_string_lossy, guard, hooksig_error, hooksig_status};
 use crate::input::{self, hooksig_header};
 use crate::{HOOKSIG_NOW, out};
 use hooksig::SignOptions;
-use std::ffi::{CString, c_char};
+use std::ffi::{CString, c_char, c_void};
 use std::ptr;
 
 /// Optional inputs of `hooksig_sign`. Pass NULL for all defaults, or
@@ -56,7 +56,7 @@ pub struct hooksig_headers {
 pub unsafe extern "C" fn hooksig_sign(
     scheme: *const c_char,
     secret: *const c_char,
-    body: *const u8,
+    body: *const c_void,
     body_len: usize,
     options: *const hooksig_sign_options,
     headers: *mut *mut hooksig_headers,

@@ -4,7 +4,7 @@ use crate::error::{Failure, guard, hooksig_error, hooksig_status};
 use crate::input::{self, HeaderPairs, hooksig_header};
 use crate::{HOOKSIG_NOW, out, string_out};
 use hooksig::{Verified, Verifier};
-use std::ffi::{CString, c_char};
+use std::ffi::{CString, c_char, c_void};
 use std::ptr;
 
 /// Verifies webhooks of one scheme against one or more secrets.
@@ -117,7 +117,7 @@ pub unsafe extern "C" fn hooksig_verify(
     verifier: *const hooksig_verifier,
     headers: *const hooksig_header,
     n_headers: usize,
-    body: *const u8,
+    body: *const c_void,
     body_len: usize,
     now: i64,
     result: *mut *mut hooksig_verified,
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn hooksig_diagnose(
     verifier: *const hooksig_verifier,
     headers: *const hooksig_header,
     n_headers: usize,
-    body: *const u8,
+    body: *const c_void,
     body_len: usize,
     now: i64,
     explanation: *mut *mut c_char,
@@ -204,7 +204,7 @@ unsafe fn request<'a>(
     verifier: *const hooksig_verifier,
     headers: *const hooksig_header,
     n_headers: usize,
-    body: *const u8,
+    body: *const c_void,
     body_len: usize,
 ) -> Result<(&'a Verifier, HeaderPairs<'a>, &'a [u8]), Failure> {
     // SAFETY: a non-NULL `verifier` is live (contract).
