@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The C binding end to end: pinned cbindgen and a header drift check, the
+# crate's unit tests, `make install` to a temporary prefix, the C tests against
+# the installed library (plain, valgrind, ASan + UBSan), and the four examples
+# (C, Ruby/Sinatra, PHP, Go) each serving a local port and sent events by
+# `hooksig send`.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+HERE="$ROOT/bindings/c"
+CBINDGEN_VERSION=0.29.4
+
+apt_ensure gcc make pkg-config libcjson-dev valgrind socat python3 \
+  ruby ruby-ffi ruby-sinatra ruby-webrick php-cli
+
+say "cbindgen $CBINDGEN_VERSION"
+cbindgen="$ROOT/target/tools/bin/cbindgen"
+if [ "$("$cbindgen" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  cargo install --quiet --locked cbindgen --version "$CBINDGEN_VERSION" --root "$ROOT/target/tools"
+fi
+fresh=$(mktemp)
+prefix=$(mktemp -d)
+trap 'rm -rf "$fresh" "$prefix"' EXIT
+(cd "$HERE" && "$cbindgen" --quiet --config cbindgen.toml --crate hooksig-c --output "$fresh" .)
+if ! diff -u "$HERE/include/hooksig.h" "$fresh"; then
+  echo "include/hooksig.h is stale: run 'make -C bindings/c header CBINDGEN=$cbindgen' and commit it" >&2
+  exit 1
+fi
+
+say "cargo test -p hooksig-c"
+(cd "$ROOT" && cargo test --quiet -p hooksig-c)
+
+say "make install PREFIX=$prefix"
+make -s -C "$HERE" install PREFIX="$prefix"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig" LD_LIBRARY_PATH="$prefix/lib" HOOKSIG_PREFIX="$prefix"
+HOOKSIG_CLI=$(hooksig_cli)
+export HOOKSIG_CLI
+
+passed=0 failed=0
+suite() { # NAME COMMAND...: runs one suite, keeps going when it fails
+  say "$1"
+  if (shift; "$@"); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1"; fi
+}
+suite "C tests: plain, valgrind, ASan + UBSan" make -s -C "$HERE" check PREFIX="$prefix"
+suite "examples/c" "$ROOT/examples/c/test.sh"
+suite "examples/ruby-sinatra" ruby "$ROOT/examples/ruby-sinatra/test/receiver_test.rb"
+suite "examples/php" php -d ffi.enable=1 "$ROOT/examples/php/tests/receiver_test.php"
+suite "examples/go" bash -c "cd '$ROOT/examples/go' && go vet ./... && go test -count=1 ./..."
+
+say "bindings/c"
+echo "c-suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
