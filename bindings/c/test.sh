@@ -13,9 +13,14 @@ apt_ensure gcc make pkg-config libcjson-dev valgrind socat python3 \
   ruby ruby-ffi ruby-sinatra ruby-webrick php-cli
 
 say "cbindgen $CBINDGEN_VERSION"
-cbindgen="$ROOT/target/tools/bin/cbindgen"
-if [ "$("$cbindgen" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  cargo install --quiet --locked cbindgen --version "$CBINDGEN_VERSION" --root "$ROOT/target/tools"
+# Pinned, and kept outside the work tree so a fresh clone does not rebuild it.
+cbindgen=$(command -v cbindgen || true)
+if [ "$("${cbindgen:-false}" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  tools="${XDG_CACHE_HOME:-$HOME/.cache}/hooksig/cbindgen-$CBINDGEN_VERSION"
+  cbindgen="$tools/bin/cbindgen"
+  if [ "$("$cbindgen" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+    cargo install --quiet --locked cbindgen --version "$CBINDGEN_VERSION" --root "$tools"
+  fi
 fi
 fresh=$(mktemp)
 prefix=$(mktemp -d)
