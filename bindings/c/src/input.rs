@@ -124,33 +124,45 @@ pub(crate) unsafe fn c_text_opt<'a>(
     unsafe { c_text(ptr, what) }.map(Some)
 }
 
-/// Request headers as name/value byte pairs, the form the core takes.
-pub(crate) type HeaderPairs<'a> = Vec<(&'a [u8], &'a [u8])>;
+/// A request header as the core takes it: name and value bytes.
+pub(crate) type HeaderPair<'a> = (&'a [u8], &'a [u8]);
 
-/// The request headers as name/value byte pairs.
+/// Requests with up to this many headers are converted without allocating.
+const INLINE_HEADERS: usize = 32;
+
+/// Calls `f` with the request headers as name/value byte pairs, on the stack
+/// for typical requests: a heap allocation per call would be a measurable
+/// part of verifying a small body.
 ///
 /// # Safety
 /// `headers` points to `n_headers` entries, each naming valid memory (see
 /// [`hooksig_header`]).
-pub(crate) unsafe fn header_pairs<'a>(
+pub(crate) unsafe fn with_header_pairs<'a, R>(
     headers: *const hooksig_header,
     n_headers: usize,
-) -> Result<HeaderPairs<'a>, Failure> {
+    f: impl FnOnce(&[HeaderPair<'a>]) -> R,
+) -> Result<R, Failure> {
     // SAFETY: forwarded contract.
     let headers = unsafe { items(headers, n_headers) }.map_err(|bad| bad.about("headers"))?;
-    headers
-        .iter()
-        .enumerate()
-        .map(|(index, header)| {
-            // SAFETY: each entry names `*_len` readable bytes (the caller's contract).
-            let name = unsafe { items(header.name.cast::<u8>(), header.name_len) }
-                .map_err(|bad| bad.about(&format!("headers[{index}].name")))?;
-            // SAFETY: as above.
-            let value = unsafe { items(header.value.cast::<u8>(), header.value_len) }
-                .map_err(|bad| bad.about(&format!("headers[{index}].value")))?;
-            Ok((name, value))
-        })
-        .collect()
+    let pairs = headers.iter().enumerate().map(|(index, header)| {
+        // SAFETY: each entry names `*_len` readable bytes (the caller's contract).
+        let name = unsafe { items(header.name.cast::<u8>(), header.name_len) }
+            .map_err(|bad| bad.about(&format!("headers[{index}].name")))?;
+        // SAFETY: as above.
+        let value = unsafe { items(header.value.cast::<u8>(), header.value_len) }
+            .map_err(|bad| bad.about(&format!("headers[{index}].value")))?;
+        Ok((name, value))
+    });
+    if headers.len() <= INLINE_HEADERS {
+        let mut inline: [HeaderPair<'a>; INLINE_HEADERS] = [(&[], &[]); INLINE_HEADERS];
+        for (slot, pair) in inline.iter_mut().zip(pairs) {
+            *slot = pair?;
+        }
+        Ok(f(&inline[..headers.len()]))
+    } else {
+        let pairs = pairs.collect::<Result<Vec<_>, Failure>>()?;
+        Ok(f(&pairs))
+    }
 }
 
 /// A scheme given as a built-in name (`"quiltt"`, `"svix"`, ...) or as a

@@ -1,7 +1,7 @@
 //! `hooksig_verifier`: construction, verify, diagnose, and the verified result.
 
 use crate::error::{Failure, guard, hooksig_error, hooksig_status};
-use crate::input::{self, HeaderPairs, hooksig_header};
+use crate::input::{self, HeaderPair, hooksig_header};
 use crate::{HOOKSIG_NOW, out, string_out};
 use hooksig::{Verified, Verifier};
 use std::ffi::{CString, c_char, c_void};
@@ -129,13 +129,22 @@ pub unsafe extern "C" fn hooksig_verify(
     }
     guard(error, || {
         // SAFETY: the arguments satisfy the request contract above.
-        let (verifier, headers, body) =
-            unsafe { request(verifier, headers, n_headers, body, body_len) }?;
-        let verified = if now == HOOKSIG_NOW {
-            verifier.verify(&headers, body)
-        } else {
-            verifier.verify_at(&headers, body, now)
-        }?;
+        let verified = unsafe {
+            with_request(
+                verifier,
+                headers,
+                n_headers,
+                body,
+                body_len,
+                |verifier, headers, body| {
+                    if now == HOOKSIG_NOW {
+                        verifier.verify(headers, body)
+                    } else {
+                        verifier.verify_at(headers, body, now)
+                    }
+                },
+            )
+        }??;
         if !result.is_null() {
             let Verified {
                 key_index,
@@ -183,38 +192,48 @@ pub unsafe extern "C" fn hooksig_diagnose(
             // SAFETY: out-parameters are writable (contract).
             unsafe { out(explanation, "explanation") }?;
         // SAFETY: the arguments satisfy the request contract above.
-        let (verifier, headers, body) =
-            unsafe { request(verifier, headers, n_headers, body, body_len) }?;
-        let sentence = if now == HOOKSIG_NOW {
-            verifier.diagnose(&headers, body)
-        } else {
-            verifier.diagnose_at(&headers, body, now)
-        };
+        let sentence = unsafe {
+            with_request(
+                verifier,
+                headers,
+                n_headers,
+                body,
+                body_len,
+                |verifier, headers, body| {
+                    if now == HOOKSIG_NOW {
+                        verifier.diagnose(headers, body)
+                    } else {
+                        verifier.diagnose_at(headers, body, now)
+                    }
+                },
+            )
+        }?;
         // SAFETY: `out` checked the pointer.
         unsafe { *explanation = sentence.map_or(ptr::null_mut(), string_out) };
         Ok(())
     })
 }
 
-/// The verifier, headers and body of a verify or diagnose call, checked.
+/// Calls `f` with the verifier, headers and body of a verify or diagnose
+/// call, once they are checked.
 ///
 /// # Safety
 /// As `hooksig_verify`.
-unsafe fn request<'a>(
+unsafe fn with_request<R>(
     verifier: *const hooksig_verifier,
     headers: *const hooksig_header,
     n_headers: usize,
     body: *const c_void,
     body_len: usize,
-) -> Result<(&'a Verifier, HeaderPairs<'a>, &'a [u8]), Failure> {
+    f: impl FnOnce(&Verifier, &[HeaderPair<'_>], &[u8]) -> R,
+) -> Result<R, Failure> {
     // SAFETY: a non-NULL `verifier` is live (contract).
     let verifier = unsafe { verifier.as_ref() }
         .ok_or_else(|| Failure::invalid_argument("verifier is NULL"))?;
     // SAFETY: forwarded contract.
-    let headers = unsafe { input::header_pairs(headers, n_headers) }?;
-    // SAFETY: forwarded contract.
     let body = unsafe { input::bytes(body, body_len, "body") }?;
-    Ok((&verifier.0, headers, body))
+    // SAFETY: forwarded contract.
+    unsafe { input::with_header_pairs(headers, n_headers, |headers| f(&verifier.0, headers, body)) }
 }
 
 /// The index (into the `secrets` given to `hooksig_verifier_new`) of the

@@ -354,6 +354,18 @@ static hooksig_status verify_duplicate_timestamp(void) {
     hooksig_header headers[] = {signed_items[0], signed_items[1], {"quiltt-timestamp", 16, "1700000001", 10}};
     return verify_with(headers, 3);
 }
+/* More headers than hooksig converts on the stack: the heap path. */
+static hooksig_status verify_many_headers(int null_name_at) {
+    enum { N = 40 };
+    hooksig_header headers[N];
+    for (int i = 0; i < N - 2; i++) headers[i] = (hooksig_header){"X-Filler", 8, "value", 5};
+    headers[N - 2] = hooksig_headers_items(quiltt_signed)[0];
+    headers[N - 1] = hooksig_headers_items(quiltt_signed)[1];
+    if (null_name_at >= 0) headers[null_name_at].name = NULL;
+    return verify_with(headers, N);
+}
+static hooksig_status verify_forty_headers(void) { return verify_many_headers(-1); }
+static hooksig_status verify_forty_headers_null_name(void) { return verify_many_headers(35); }
 static hooksig_status verify_unchecked_clock(void) {
     /* HOOKSIG_NOW reads the real clock, years after SIGNED_AT. */
     return hooksig_verify(quiltt, hooksig_headers_items(quiltt_signed), hooksig_headers_len(quiltt_signed),
@@ -446,6 +458,8 @@ static const struct {
     {"verify: signature not UTF-8", verify_not_utf8_header_value, HOOKSIG_MALFORMED_HEADER},
     {"verify: NUL inside a header value", verify_nul_in_header_value, HOOKSIG_MALFORMED_HEADER},
     {"verify: timestamp twice, different values", verify_duplicate_timestamp, HOOKSIG_MALFORMED_HEADER},
+    {"verify: 40 headers", verify_forty_headers, HOOKSIG_OK},
+    {"verify: 40 headers, a NULL name among them", verify_forty_headers_null_name, HOOKSIG_INVALID_ARGUMENT},
     {"verify: HOOKSIG_NOW is the system clock", verify_unchecked_clock, HOOKSIG_TIMESTAMP_TOO_OLD},
     {"verify: now = INT64_MIN + 1", verify_min_plus_one_clock, HOOKSIG_TIMESTAMP_IN_FUTURE},
     {"verify: now = INT64_MAX", verify_max_clock, HOOKSIG_TIMESTAMP_TOO_OLD},
