@@ -49,7 +49,8 @@ suite "C tests: plain, valgrind, ASan + UBSan" make -s -C "$HERE" check PREFIX="
 suite "examples/c" "$ROOT/examples/c/test.sh"
 suite "examples/ruby-sinatra" ruby "$ROOT/examples/ruby-sinatra/test/receiver_test.rb"
 suite "examples/php" php -d ffi.enable=1 "$ROOT/examples/php/tests/receiver_test.php"
-suite "examples/go" bash -c "cd '$ROOT/examples/go' && go vet ./... && go test -count=1 ./..."
+go_example() { cd "$ROOT/examples/go" && test -z "$(gofmt -l .)" && go vet ./... && go test -count=1 ./...; }
+suite "examples/go" go_example
 
 say "bindings/c"
 echo "c-suites: $passed passed, $failed failed"

@@ -66,6 +66,7 @@ try {
 } finally {
     proc_terminate($server);
     proc_close($server);
+    @unlink($log);
 }
 
 // Every verify vector through the wrapper.

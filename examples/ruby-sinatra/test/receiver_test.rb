@@ -9,14 +9,14 @@ require 'base64'
 require 'json'
 require 'open3'
 require 'socket'
+require 'tmpdir'
 require_relative '../lib/hooksig'
 
 ROOT = File.expand_path('../../..', __dir__)
 SECRET = 'quiltt-subscription-secret'
 
 class ReceiverTest < Minitest::Test
-  i_suck_and_my_tests_are_order_dependent! # one server for the whole class
-
+  # One server for the whole class, started by the first test that needs it.
   def self.start_server
     @port = Addrinfo.tcp('127.0.0.1', 0).bind { |s| s.local_address.ip_port }
     env = { 'QUILTT_WEBHOOK_SECRET' => SECRET }
@@ -26,6 +26,7 @@ class ReceiverTest < Minitest::Test
     Minitest.after_run do
       Process.kill('TERM', @pid)
       Process.wait(@pid)
+      File.delete(@log)
     end
     200.times do
       return @port unless port_closed?(@port)
