@@ -4,7 +4,8 @@
 use crate::error::Failure;
 use hooksig::Scheme;
 use std::ffi::{CStr, c_char, c_void};
-use std::{mem, slice};
+use std::mem::{self, MaybeUninit};
+use std::slice;
 
 /// One HTTP header: a name and a value, each a pointer and a length in bytes
 /// (not NUL-terminated on input; hooksig reads exactly `*_len` bytes).
@@ -154,11 +155,17 @@ pub(crate) unsafe fn with_header_pairs<'a, R>(
         Ok((name, value))
     });
     if headers.len() <= INLINE_HEADERS {
-        let mut inline: [HeaderPair<'a>; INLINE_HEADERS] = [(&[], &[]); INLINE_HEADERS];
+        // Uninitialized: zeroing the whole array costs as much as the rest of the conversion.
+        let mut inline = [const { MaybeUninit::<HeaderPair<'a>>::uninit() }; INLINE_HEADERS];
         for (slot, pair) in inline.iter_mut().zip(pairs) {
-            *slot = pair?;
+            slot.write(pair?);
         }
-        Ok(f(&inline[..headers.len()]))
+        // SAFETY: the loop wrote the first `headers.len()` slots (it ran once
+        // per header, as `headers.len() <= INLINE_HEADERS`, or returned early).
+        let written = unsafe {
+            slice::from_raw_parts(inline.as_ptr().cast::<HeaderPair<'a>>(), headers.len())
+        };
+        Ok(f(written))
     } else {
         let pairs = pairs.collect::<Result<Vec<_>, Failure>>()?;
         Ok(f(&pairs))
