@@ -35,7 +35,7 @@ func TestReceiverWithHooksigSend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		server := httptest.NewServer(webhookHandler(verifier))
+		server := httptest.NewServer(webhookHandler(scheme, verifier))
 		for _, c := range []struct {
 			name, secret, status string
 			args                 []string

@@ -65,6 +65,21 @@ final class Native
         return $buffer;
     }
 
+    /**
+     * A `const char *[]` of NUL-terminated copies of $strings.
+     *
+     * @return array{\FFI\CData, \FFI\CData[]} the array and the copies it points into
+     */
+    public static function stringArray(array $strings): array
+    {
+        $copies = array_map([self::class, 'cString'], array_values($strings));
+        $array = self::ffi()->new('const char *[' . max(count($copies), 1) . ']');
+        foreach ($copies as $i => $copy) {
+            $array[$i] = \FFI::cast('const char *', \FFI::addr($copy[0]));
+        }
+        return [$array, $copies];
+    }
+
     /** Throws the error a failed call left in $error, if any. */
     public static function check(int $status, \FFI\CData $error): void
     {
@@ -93,15 +108,11 @@ final class Verifier
     {
         $ffi = Native::ffi();
         $secrets = (array) $secrets;
-        $strings = array_map([Native::class, 'cString'], array_values($secrets));
-        $array = $ffi->new('const char *[' . max(count($strings), 1) . ']');
-        foreach ($strings as $i => $string) {
-            $array[$i] = \FFI::cast('const char *', \FFI::addr($string[0]));
-        }
+        [$array, $copies] = Native::stringArray($secrets);
         $out = $ffi->new('hooksig_verifier *');
         $error = $ffi->new('hooksig_error *');
         Native::check(
-            $ffi->hooksig_verifier_new($scheme, $array, count($strings), $tolerance, \FFI::addr($out), \FFI::addr($error)),
+            $ffi->hooksig_verifier_new($scheme, $array, count($secrets), $tolerance, \FFI::addr($out), \FFI::addr($error)),
             $error,
         );
         $this->handle = $out;
@@ -177,5 +188,56 @@ final class Verifier
             $array[$i]->value_len = strlen($value);
         }
         return [$array, count($pairs), $keep];
+    }
+}
+
+/**
+ * Event-type subscriptions, compiled once: `*` alone matches everything,
+ * `card*` / `card.*` are globs, and with $scope a plain pattern (Quiltt's
+ * parent types) also matches every type below it.
+ */
+final class EventMatcher
+{
+    private \FFI\CData $handle;
+    private int $size;
+
+    /** @param string[] $patterns */
+    public function __construct(array $patterns, bool $scope = false)
+    {
+        $ffi = Native::ffi();
+        $this->size = count($patterns);
+        [$array, $copies] = Native::stringArray($patterns);
+        $out = $ffi->new('hooksig_matcher *');
+        $error = $ffi->new('hooksig_error *');
+        Native::check($ffi->hooksig_matcher_new($array, $this->size, $scope, \FFI::addr($out), \FFI::addr($error)), $error);
+        $this->handle = $out;
+    }
+
+    public function __destruct()
+    {
+        Native::ffi()->hooksig_matcher_free($this->handle);
+    }
+
+    /** @return int[] the indexes of the patterns $eventType matches, ascending */
+    public function matching(string $eventType): array
+    {
+        $ffi = Native::ffi();
+        $indexes = $ffi->new('size_t[' . max($this->size, 1) . ']');
+        $count = $ffi->new('size_t');
+        $error = $ffi->new('hooksig_error *');
+        Native::check(
+            $ffi->hooksig_matcher_matching($this->handle, $eventType, $indexes, $this->size, \FFI::addr($count), \FFI::addr($error)),
+            $error,
+        );
+        $found = [];
+        for ($i = 0; $i < min($count->cdata, $this->size); $i++) {
+            $found[] = $indexes[$i];
+        }
+        return $found;
+    }
+
+    public function matches(string $eventType): bool
+    {
+        return $this->matching($eventType) !== [];
     }
 }

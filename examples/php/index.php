@@ -15,6 +15,9 @@ if ($_SERVER['REQUEST_METHOD'] !== 'POST') {
 }
 
 $verifier = new Hooksig\Verifier('quiltt', (string) getenv('QUILTT_WEBHOOK_SECRET'), 300);
+// Quiltt's parent-type semantics: 'connection.synced.successful' also routes
+// every 'connection.synced.successful.*' event.
+$routes = new Hooksig\EventMatcher(['connection.synced.successful', 'account.verified'], true);
 $headers = getallheaders();
 $payload = file_get_contents('php://input');
 try {
@@ -28,12 +31,10 @@ try {
 
 $webhook = json_decode($payload, true);
 foreach ($webhook['events'] as $event) {
-    if (preg_match('/^connection\.synced\.successful(\.[a-z0-9_-]+)*$/', $event['type'])) {
-        error_log("Connection with ID {$event['record']['id']} has synced successfully!");
-    } elseif ($event['type'] === 'account.verified') {
-        error_log("Account with ID {$event['record']['id']} is ready for payment processing!");
-    } else {
-        error_log("Unhandled event {$event['type']}");
-    }
+    match ($routes->matching($event['type'])[0] ?? null) {
+        0 => error_log("Connection with ID {$event['record']['id']} has synced successfully!"),
+        1 => error_log("Account with ID {$event['record']['id']} is ready for payment processing!"),
+        default => error_log("Unhandled event {$event['type']}"),
+    };
 }
 http_response_code(204);

@@ -13,6 +13,9 @@ require_relative 'lib/hooksig'
 $stdout.sync = true
 
 VERIFIER = Hooksig::Verifier.new('quiltt', ENV.fetch('QUILTT_WEBHOOK_SECRET'), tolerance: 300)
+# Quiltt's parent-type semantics: 'connection.synced.successful' also routes
+# every 'connection.synced.successful.*' event.
+ROUTES = Hooksig::EventMatcher.new(%w[connection.synced.successful account.verified], scope: true)
 
 # Rack keeps request headers in the environment as HTTP_QUILTT_SIGNATURE etc.
 def request_headers(env)
@@ -34,10 +37,10 @@ post '/quiltt_webhook' do
 
   webhook = JSON.parse(payload)
   webhook['events'].each do |event|
-    case event['type']
-    when /\Aconnection\.synced\.successful(\.[a-z0-9_-]+)*\z/
+    case ROUTES.matching(event['type']).first
+    when 0
       puts "Connection with ID #{event.dig('record', 'id')} has synced successfully!"
-    when 'account.verified'
+    when 1
       puts "Account with ID #{event.dig('record', 'id')} is ready for payment processing!"
     else
       puts "Unhandled event #{event['type']}"

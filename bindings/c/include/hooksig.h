@@ -134,6 +134,12 @@ typedef enum hooksig_status {
 } hooksig_status;
 
 /**
+ * Bytes hooksig returns: read them with `hooksig_bytes_data` and
+ * `hooksig_bytes_len`, release them with `hooksig_bytes_free`.
+ */
+typedef struct hooksig_bytes hooksig_bytes;
+
+/**
  * An error: its status, its stable code, and a message for humans.
  *
  * Created by a failing call when the caller passed a non-NULL
@@ -150,6 +156,26 @@ typedef struct hooksig_error hooksig_error;
 typedef struct hooksig_headers hooksig_headers;
 
 /**
+ * A compiled list of event-type patterns. Created by `hooksig_matcher_new`,
+ * released by `hooksig_matcher_free`; immutable, so any number of threads
+ * may use one at the same time.
+ */
+typedef struct hooksig_matcher hooksig_matcher;
+
+/**
+ * A list of strings hooksig returns: read it with `hooksig_strings_len` and
+ * `hooksig_strings_get`, release it with `hooksig_strings_free`.
+ */
+typedef struct hooksig_strings hooksig_strings;
+
+/**
+ * The list `hooksig_matcher_unknown_patterns` returns: read it with
+ * `hooksig_unknown_patterns_len` / `_items`, release it with
+ * `hooksig_unknown_patterns_free`.
+ */
+typedef struct hooksig_unknown_patterns hooksig_unknown_patterns;
+
+/**
  * What a successful `hooksig_verify` found. Read it with the
  * `hooksig_verified_*` accessors; release it with `hooksig_verified_free`.
  */
@@ -163,28 +189,6 @@ typedef struct hooksig_verified hooksig_verified;
  * at the same time, and is meant to serve a whole server.
  */
 typedef struct hooksig_verifier hooksig_verifier;
-
-/**
- * Optional inputs of `hooksig_sign`. Pass NULL for all defaults, or
- * start from `{ HOOKSIG_NOW, NULL, NULL }`.
- */
-typedef struct hooksig_sign_options {
-  /**
-   * Unix seconds to sign with; `HOOKSIG_NOW` for the system clock.
-   * Ignored by schemes that sign no timestamp.
-   */
-  int64_t timestamp;
-  /**
-   * The message id (NUL-terminated UTF-8) for schemes that send one; NULL
-   * to let hooksig derive one where the scheme requires it.
-   */
-  const char *webhook_id;
-  /**
-   * The event type (NUL-terminated UTF-8) for schemes that carry it in a
-   * header (Tratta, GitHub, Shopify); NULL for none.
-   */
-  const char *event_type;
-} hooksig_sign_options;
 
 /**
  * One HTTP header: a name and a value, each a pointer and a length in bytes
@@ -215,6 +219,48 @@ typedef struct hooksig_header {
    */
   size_t value_len;
 } hooksig_header;
+
+/**
+ * Optional inputs of `hooksig_sign`. Pass NULL for all defaults, or
+ * start from `{ HOOKSIG_NOW, NULL, NULL }`.
+ */
+typedef struct hooksig_sign_options {
+  /**
+   * Unix seconds to sign with; `HOOKSIG_NOW` for the system clock.
+   * Ignored by schemes that sign no timestamp.
+   */
+  int64_t timestamp;
+  /**
+   * The message id (NUL-terminated UTF-8) for schemes that send one; NULL
+   * to let hooksig derive one where the scheme requires it.
+   */
+  const char *webhook_id;
+  /**
+   * The event type (NUL-terminated UTF-8) for schemes that carry it in a
+   * header (Tratta, GitHub, Shopify); NULL for none.
+   */
+  const char *event_type;
+} hooksig_sign_options;
+
+/**
+ * A pattern that matches no type of a provider's event catalogue: a typo,
+ * or a type the provider does not send.
+ */
+typedef struct hooksig_unknown_pattern {
+  /**
+   * Index of the pattern in the list given to `hooksig_matcher_new`.
+   */
+  size_t index;
+  /**
+   * The pattern (NUL-terminated).
+   */
+  const char *pattern;
+  /**
+   * The nearest known type when the pattern looks like a typo of one
+   * (NUL-terminated), else NULL.
+   */
+  const char *suggestion;
+} hooksig_unknown_pattern;
 
 #ifdef __cplusplus
 extern "C" {
@@ -290,61 +336,6 @@ void hooksig_error_free(struct hooksig_error *error);
  * Takes an `int` so that any value a caller holds is safe to pass.
  */
 const char *hooksig_status_code(int status);
-
-/**
- * Signs `body` as a sender of `scheme` would and returns the headers to
- * attach to the request, e.g. `Quiltt-Timestamp` and `Quiltt-Signature`.
- * For tests of a receiver, and for services that send webhooks.
- *
- * - `scheme`: a built-in name or custom-scheme JSON, as `hooksig_verifier_new`.
- * - `secret`: NUL-terminated UTF-8 secret.
- * - `body`, `body_len`: the exact bytes that will be sent.
- * - `options`: NULL, or the timestamp / id / event type to sign with.
- * - `headers`: receives the header list (NULL on failure).
- * - `error`: NULL, or receives an error object on failure.
- *
- * Returns `HOOKSIG_OK`, `HOOKSIG_INVALID_SCHEME`, `HOOKSIG_INVALID_SECRET`
- * or `HOOKSIG_INVALID_ARGUMENT`.
- *
- * # Safety
- * `scheme`, `secret` (and the strings in `options`) are NUL-terminated;
- * `body` points to `body_len` bytes (NULL allowed when 0); `options` is NULL
- * or valid; `headers` is writable; `error` is NULL or writable.
- */
-enum hooksig_status hooksig_sign(const char *scheme,
-                                 const char *secret,
-                                 const void *body,
-                                 size_t body_len,
-                                 const struct hooksig_sign_options *options,
-                                 struct hooksig_headers **headers,
-                                 struct hooksig_error **error);
-
-/**
- * The number of headers in `headers`; 0 when it is NULL.
- *
- * # Safety
- * `headers` is NULL or a live header list.
- */
-size_t hooksig_headers_len(const struct hooksig_headers *headers);
-
-/**
- * The headers as an array of `hooksig_headers_len(headers)` entries whose
- * names and values are also NUL-terminated; valid until
- * `hooksig_headers_free`. It can be passed straight to `hooksig_verify`.
- * NULL when `headers` is NULL.
- *
- * # Safety
- * `headers` is NULL or a live header list.
- */
-const struct hooksig_header *hooksig_headers_items(const struct hooksig_headers *headers);
-
-/**
- * Releases a header list. NULL is ignored.
- *
- * # Safety
- * `headers` is NULL or a header list not yet freed.
- */
-void hooksig_headers_free(struct hooksig_headers *headers);
 
 /**
  * Creates a verifier for `scheme` that accepts a signature made with any of
@@ -479,6 +470,298 @@ const char *hooksig_verified_webhook_id(const struct hooksig_verified *verified)
  * `verified` is NULL or a result not yet freed.
  */
 void hooksig_verified_free(struct hooksig_verified *verified);
+
+/**
+ * Signs `body` as a sender of `scheme` would and returns the headers to
+ * attach to the request, e.g. `Quiltt-Timestamp` and `Quiltt-Signature`.
+ * For tests of a receiver, and for services that send webhooks.
+ *
+ * - `scheme`: a built-in name or custom-scheme JSON, as `hooksig_verifier_new`.
+ * - `secret`: NUL-terminated UTF-8 secret.
+ * - `body`, `body_len`: the exact bytes that will be sent.
+ * - `options`: NULL, or the timestamp / id / event type to sign with.
+ * - `headers`: receives the header list (NULL on failure).
+ * - `error`: NULL, or receives an error object on failure.
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_INVALID_SCHEME`, `HOOKSIG_INVALID_SECRET`
+ * or `HOOKSIG_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `scheme`, `secret` (and the strings in `options`) are NUL-terminated;
+ * `body` points to `body_len` bytes (NULL allowed when 0); `options` is NULL
+ * or valid; `headers` is writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_sign(const char *scheme,
+                                 const char *secret,
+                                 const void *body,
+                                 size_t body_len,
+                                 const struct hooksig_sign_options *options,
+                                 struct hooksig_headers **headers,
+                                 struct hooksig_error **error);
+
+/**
+ * The number of headers in `headers`; 0 when it is NULL.
+ *
+ * # Safety
+ * `headers` is NULL or a live header list.
+ */
+size_t hooksig_headers_len(const struct hooksig_headers *headers);
+
+/**
+ * The headers as an array of `hooksig_headers_len(headers)` entries whose
+ * names and values are also NUL-terminated; valid until
+ * `hooksig_headers_free`. It can be passed straight to `hooksig_verify`.
+ * NULL when `headers` is NULL.
+ *
+ * # Safety
+ * `headers` is NULL or a live header list.
+ */
+const struct hooksig_header *hooksig_headers_items(const struct hooksig_headers *headers);
+
+/**
+ * Releases a header list. NULL is ignored.
+ *
+ * # Safety
+ * `headers` is NULL or a header list not yet freed.
+ */
+void hooksig_headers_free(struct hooksig_headers *headers);
+
+/**
+ * The event types of a request, one per event, in payload order, for
+ * routing through a `hooksig_matcher`: Quiltt's `events[].type`, Bond's
+ * `event`, Tratta's `X-Tratta-Event-Name`, Standard Webhooks' and Stripe's
+ * `type`, GitHub's `X-GitHub-Event` plus `.` and the body's `action`
+ * (`pull_request.opened`), Shopify's `X-Shopify-Topic` with `/` as `.`,
+ * Slack's inner `event.type`; a custom scheme's `event_header`, else `type`.
+ * Call it after `hooksig_verify` succeeded: it checks no signature.
+ *
+ * - `scheme`: a built-in name or custom-scheme JSON, as `hooksig_verifier_new`.
+ * - `headers`, `body`: as `hooksig_verify`.
+ * - `types`: receives the list (NULL on failure).
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_MISSING_HEADER` / `HOOKSIG_MALFORMED_HEADER`
+ * (the header that carries the type), `HOOKSIG_INVALID_BODY` (not JSON, or
+ * without the field), `HOOKSIG_INVALID_SCHEME` or `HOOKSIG_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `scheme` is NUL-terminated; `headers` and `body` as `hooksig_verify`;
+ * `types` is writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_event_types(const char *scheme,
+                                        const struct hooksig_header *headers,
+                                        size_t n_headers,
+                                        const void *body,
+                                        size_t body_len,
+                                        struct hooksig_strings **types,
+                                        struct hooksig_error **error);
+
+/**
+ * The number of strings in `strings`; 0 when it is NULL.
+ *
+ * # Safety
+ * `strings` is NULL or a live list.
+ */
+size_t hooksig_strings_len(const struct hooksig_strings *strings);
+
+/**
+ * String `index` of `strings` (NUL-terminated UTF-8), valid until
+ * `hooksig_strings_free`; NULL when `index` is out of range or `strings` is NULL.
+ *
+ * # Safety
+ * `strings` is NULL or a live list.
+ */
+const char *hooksig_strings_get(const struct hooksig_strings *strings, size_t index);
+
+/**
+ * Releases a list of strings. NULL is ignored.
+ *
+ * # Safety
+ * `strings` is NULL or a list not yet freed.
+ */
+void hooksig_strings_free(struct hooksig_strings *strings);
+
+/**
+ * Compiles event-type patterns into a matcher.
+ *
+ * - `patterns`: `n_patterns` NUL-terminated patterns. `*` alone matches
+ *   every event; a pattern with `*` is a glob whose `*` matches any run of
+ *   characters, dots included (`card*`, `card.*`, `kyc.*.success`); a
+ *   pattern without `*` matches that exact type.
+ * - `scope`: true for Quiltt's parent types, where a pattern without `*`
+ *   also matches every type below it on segment boundaries (`connection`
+ *   matches `connection.synced.successful`, never `connections.x`).
+ * - `matcher`: receives the new matcher (NULL on failure).
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_INVALID_PATTERN` (a pattern that cannot be
+ * compiled, or is not UTF-8) or `HOOKSIG_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `patterns` points to `n_patterns` NUL-terminated strings (NULL allowed
+ * when `n_patterns` is 0); `matcher` is writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_matcher_new(const char *const *patterns,
+                                        size_t n_patterns,
+                                        bool scope,
+                                        struct hooksig_matcher **matcher,
+                                        struct hooksig_error **error);
+
+/**
+ * Releases a matcher. NULL is ignored.
+ *
+ * # Safety
+ * `matcher` is NULL or a matcher not yet freed.
+ */
+void hooksig_matcher_free(struct hooksig_matcher *matcher);
+
+/**
+ * Sets `*matched` to whether `event_type` (NUL-terminated) matches at least
+ * one pattern. Types are looked up as given, valid or not; bytes that are
+ * not UTF-8 are read as U+FFFD (so `*` still matches them).
+ *
+ * Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer.
+ *
+ * # Safety
+ * `matcher` is a live matcher; `event_type` is NUL-terminated; `matched` is
+ * writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_matcher_matches(const struct hooksig_matcher *matcher,
+                                            const char *event_type,
+                                            bool *matched,
+                                            struct hooksig_error **error);
+
+/**
+ * The indexes (into the patterns given to `hooksig_matcher_new`, ascending)
+ * of every pattern `event_type` matches, for routing one event to several
+ * handlers. Sets `*count` to how many match and writes the first
+ * `min(*count, capacity)` of them to `indexes` (which may be NULL when
+ * `capacity` is 0): an array of as many entries as there are patterns is
+ * always enough. Types are looked up as `hooksig_matcher_matches` does.
+ *
+ * Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer.
+ *
+ * # Safety
+ * `matcher` is a live matcher; `event_type` is NUL-terminated; `indexes`
+ * has room for `capacity` entries; `count` is writable; `error` is NULL or
+ * writable.
+ */
+enum hooksig_status hooksig_matcher_matching(const struct hooksig_matcher *matcher,
+                                             const char *event_type,
+                                             size_t *indexes,
+                                             size_t capacity,
+                                             size_t *count,
+                                             struct hooksig_error **error);
+
+/**
+ * Checks a subscription against the event catalogue that ships with hooksig
+ * for `provider` (`"quiltt"`, `"bond"` or `"tratta"`): `*unknown` receives
+ * the patterns that match none of its types, each with a suggestion when it
+ * looks like a typo (`connection.synced.sucessful` ->
+ * `connection.synced.successful`). An empty list means every pattern is used.
+ *
+ * Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer or a
+ * provider without a catalogue.
+ *
+ * # Safety
+ * `matcher` is a live matcher; `provider` is NUL-terminated; `unknown` is
+ * writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_matcher_unknown_patterns(const struct hooksig_matcher *matcher,
+                                                     const char *provider,
+                                                     struct hooksig_unknown_patterns **unknown,
+                                                     struct hooksig_error **error);
+
+/**
+ * The number of entries in `unknown`; 0 when it is NULL.
+ *
+ * # Safety
+ * `unknown` is NULL or a live list.
+ */
+size_t hooksig_unknown_patterns_len(const struct hooksig_unknown_patterns *unknown);
+
+/**
+ * The entries of `unknown`, in pattern order, as an array of
+ * `hooksig_unknown_patterns_len(unknown)` items valid until
+ * `hooksig_unknown_patterns_free`; NULL when `unknown` is NULL.
+ *
+ * # Safety
+ * `unknown` is NULL or a live list.
+ */
+const struct hooksig_unknown_pattern *hooksig_unknown_patterns_items(const struct hooksig_unknown_patterns *unknown);
+
+/**
+ * Releases a list of unknown patterns. NULL is ignored.
+ *
+ * # Safety
+ * `unknown` is NULL or a list not yet freed.
+ */
+void hooksig_unknown_patterns_free(struct hooksig_unknown_patterns *unknown);
+
+/**
+ * Decrypts an encrypted Tratta payload (its base64 text; surrounding
+ * whitespace is ignored) with the webhook's secret. Verify the request
+ * first (`hooksig_verify` with scheme `"tratta"`); the payload's own MAC is
+ * checked too, in constant time, before anything is decrypted.
+ *
+ * - `secret`: the webhook's secret, NUL-terminated.
+ * - `data`, `data_len`: the encrypted payload.
+ * - `plaintext`: receives the decrypted bytes (NULL on failure).
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_DECRYPTION_FAILED` (not base64, too short,
+ * MAC mismatch: tampered or another secret, bad padding; the message says
+ * nothing about the key) or `HOOKSIG_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `secret` is NUL-terminated; `data` points to `data_len` bytes (NULL
+ * allowed when 0); `plaintext` is writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_tratta_decrypt(const char *secret,
+                                           const void *data,
+                                           size_t data_len,
+                                           struct hooksig_bytes **plaintext,
+                                           struct hooksig_error **error);
+
+/**
+ * Encrypts `plaintext` as Tratta does (fresh random salt and IV), for
+ * tests and for senders. `*data` receives the base64 payload,
+ * NUL-terminated; release it with `hooksig_string_free`.
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_INVALID_SECRET` or `HOOKSIG_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `secret` is NUL-terminated; `plaintext` points to `plaintext_len` bytes
+ * (NULL allowed when 0); `data` is writable; `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_tratta_encrypt(const char *secret,
+                                           const void *plaintext,
+                                           size_t plaintext_len,
+                                           char **data,
+                                           struct hooksig_error **error);
+
+/**
+ * The bytes, followed by a NUL byte that `hooksig_bytes_len` does not
+ * count (so JSON text can be used as a C string); valid until
+ * `hooksig_bytes_free`. NULL when `bytes` is NULL.
+ *
+ * # Safety
+ * `bytes` is NULL or live.
+ */
+const uint8_t *hooksig_bytes_data(const struct hooksig_bytes *bytes);
+
+/**
+ * The number of bytes; 0 when `bytes` is NULL.
+ *
+ * # Safety
+ * `bytes` is NULL or live.
+ */
+size_t hooksig_bytes_len(const struct hooksig_bytes *bytes);
+
+/**
+ * Releases bytes. NULL is ignored.
+ *
+ * # Safety
+ * `bytes` is NULL or bytes not yet freed.
+ */
+void hooksig_bytes_free(struct hooksig_bytes *bytes);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -47,15 +47,11 @@ impl BadSlice {
     }
 }
 
-/// A slice of `len` items at `ptr`, checked: NULL only with `len == 0`, and a
-/// total size that fits in an object.
-///
-/// # Safety
-/// When the checks pass, `ptr` must point to `len` initialized items that
-/// stay valid and unchanged for `'a`.
-pub(crate) unsafe fn items<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], BadSlice> {
+/// Checks that `len` items at `ptr` could be an array: NULL only with
+/// `len == 0`, aligned, and a total size that fits in an object. Reads nothing.
+pub(crate) fn check_array<T>(ptr: *const T, len: usize) -> Result<(), BadSlice> {
     if len == 0 {
-        return Ok(&[]);
+        return Ok(());
     }
     if ptr.is_null() {
         return Err(BadSlice::Null(len));
@@ -69,8 +65,21 @@ pub(crate) unsafe fn items<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], 
     if !ptr.is_aligned() {
         return Err(BadSlice::Misaligned);
     }
-    // SAFETY: non-NULL, aligned, size within isize::MAX; validity of the
-    // memory is the caller's contract.
+    Ok(())
+}
+
+/// A slice of `len` items at `ptr`, checked by [`check_array`].
+///
+/// # Safety
+/// When the checks pass, `ptr` must point to `len` initialized items that
+/// stay valid and unchanged for `'a`.
+pub(crate) unsafe fn items<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], BadSlice> {
+    check_array(ptr, len)?;
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL, aligned, size within isize::MAX (checked); validity
+    // of the memory is the caller's contract.
     Ok(unsafe { slice::from_raw_parts(ptr, len) })
 }
 
@@ -200,9 +209,36 @@ pub(crate) unsafe fn scheme(ptr: *const c_char) -> Result<Scheme, Failure> {
 pub(crate) unsafe fn secret<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Failure> {
     // SAFETY: forwarded contract.
     let bytes = unsafe { c_bytes(ptr, what) }?;
-    std::str::from_utf8(bytes).map_err(|_| {
-        Failure::from(hooksig::Error::InvalidSecret {
-            reason: format!("{what} is not valid UTF-8"),
+    std::str::from_utf8(bytes).map_err(|_| secret_not_utf8(what).into())
+}
+
+pub(crate) fn secret_not_utf8(what: &str) -> hooksig::Error {
+    hooksig::Error::InvalidSecret {
+        reason: format!("{what} is not valid UTF-8"),
+    }
+}
+
+/// `len` NUL-terminated UTF-8 strings at `array` (secrets, patterns). An
+/// entry that is not UTF-8 fails with `not_utf8(index, bytes)`, whose code
+/// depends on what the strings are.
+///
+/// # Safety
+/// `array` points to `len` pointers, each to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn c_texts<'a>(
+    array: *const *const c_char,
+    len: usize,
+    what: &str,
+    not_utf8: impl Fn(usize, &[u8]) -> hooksig::Error,
+) -> Result<Vec<&'a str>, Failure> {
+    // SAFETY: forwarded contract.
+    let pointers = unsafe { items(array, len) }.map_err(|bad| bad.about(what))?;
+    pointers
+        .iter()
+        .enumerate()
+        .map(|(index, &pointer)| {
+            // SAFETY: each entry is a NUL-terminated string (contract).
+            let bytes = unsafe { c_bytes(pointer, &format!("{what}[{index}]")) }?;
+            std::str::from_utf8(bytes).map_err(|_| not_utf8(index, bytes).into())
         })
-    })
+        .collect()
 }

@@ -8,25 +8,18 @@
 //! the doc comments here are the header's documentation, so they speak C.
 #![allow(non_camel_case_types)] // the C names are the API
 
+// cbindgen writes the header in module order: the verifier first, then
+// signing, then routing and decryption.
 mod error;
 mod input;
-mod sign;
+
 mod verify;
 
-pub use error::{
-    hooksig_error, hooksig_error_code, hooksig_error_free, hooksig_error_is_verification_error,
-    hooksig_error_message, hooksig_error_status, hooksig_status, hooksig_status_code,
-};
-pub use input::hooksig_header;
-pub use sign::{
-    hooksig_headers, hooksig_headers_free, hooksig_headers_items, hooksig_headers_len,
-    hooksig_sign, hooksig_sign_options,
-};
-pub use verify::{
-    hooksig_diagnose, hooksig_verified, hooksig_verified_free, hooksig_verified_key_index,
-    hooksig_verified_timestamp, hooksig_verified_webhook_id, hooksig_verifier,
-    hooksig_verifier_free, hooksig_verifier_new, hooksig_verify,
-};
+mod sign;
+
+mod events;
+mod matcher;
+mod tratta;
 
 use error::Failure;
 use std::ffi::c_char;

@@ -61,15 +61,12 @@ pub unsafe extern "C" fn hooksig_verifier_new(
             unsafe { out(verifier, "verifier") }?;
         // SAFETY: `scheme` is NUL-terminated (contract).
         let scheme = unsafe { input::scheme(scheme) }?;
-        // SAFETY: `secrets` holds `n_secrets` pointers (contract).
-        let pointers =
-            unsafe { input::items(secrets, n_secrets) }.map_err(|bad| bad.about("secrets"))?;
-        let secrets = pointers
-            .iter()
-            .enumerate()
-            // SAFETY: each entry is a NUL-terminated string (contract).
-            .map(|(index, &secret)| unsafe { input::secret(secret, &format!("secret #{index}")) })
-            .collect::<Result<Vec<_>, _>>()?;
+        // SAFETY: `secrets` holds `n_secrets` strings (contract).
+        let secrets = unsafe {
+            input::c_texts(secrets, n_secrets, "secrets", |index, _| {
+                input::secret_not_utf8(&format!("secret #{index}"))
+            })
+        }?;
         let created = Verifier::new(scheme, &secrets)?.with_tolerance(tolerance);
         // SAFETY: `out` checked the pointer; the caller owns the new verifier.
         unsafe { *verifier = Box::into_raw(Box::new(hooksig_verifier(created))) };

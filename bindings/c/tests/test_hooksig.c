@@ -1,5 +1,5 @@
 /*
- * Tests of the installed C library: every case of tests/vectors/{verify,sign}.json,
+ * Tests of the installed C library: every case of tests/vectors/{verify,sign,match,decrypt}.json,
  * a table of bad inputs (NULLs, zero and impossible lengths, invalid UTF-8),
  * and one verifier shared by several threads.
  *
@@ -243,6 +243,91 @@ static void run_sign_case(const cJSON *c) {
     hooksig_error_free(error);
     free(body);
     cJSON_free(scheme);
+}
+
+static void run_match_case(const cJSON *c) {
+    const char *name = string_field(c, "name");
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
+    const cJSON *pattern_items = cJSON_GetObjectItemCaseSensitive(c, "patterns");
+    size_t n = (size_t)cJSON_GetArraySize(pattern_items);
+    const char **patterns = calloc(n + 1, sizeof *patterns);
+    for (size_t i = 0; i < n; i++) patterns[i] = cJSON_GetArrayItem(pattern_items, (int)i)->valuestring;
+    hooksig_matcher *matcher = NULL;
+    hooksig_error *error = NULL;
+    hooksig_status status = hooksig_matcher_new(patterns, n, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "scope")),
+                                                &matcher, &error);
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expect, "ok"))) {
+        const char *code = string_field(expect, "code");
+        check(status != HOOKSIG_OK && strcmp(hooksig_error_code(error), code) == 0, name, "got %s, expected %s",
+              hooksig_status_code((int)status), code);
+    } else if (status != HOOKSIG_OK) {
+        check(0, name, "matcher failed: %s", hooksig_error_message(error));
+    } else {
+        size_t *indexes = calloc(n + 1, sizeof *indexes);
+        const cJSON *lookup;
+        cJSON_ArrayForEach(lookup, cJSON_GetObjectItemCaseSensitive(expect, "lookups")) {
+            const char *type = string_field(lookup, "type");
+            const cJSON *want = cJSON_GetObjectItemCaseSensitive(lookup, "matching");
+            size_t count = 0;
+            bool matched = false;
+            int same = hooksig_matcher_matching(matcher, type, indexes, n, &count, NULL) == HOOKSIG_OK &&
+                       count == (size_t)cJSON_GetArraySize(want);
+            for (size_t i = 0; same && i < count; i++)
+                same = indexes[i] == (size_t)cJSON_GetArrayItem(want, (int)i)->valuedouble;
+            check(same, name, "matching(\"%s\"): %zu patterns", type, count);
+            check(hooksig_matcher_matches(matcher, type, &matched, NULL) == HOOKSIG_OK && matched == (count > 0), name,
+                  "matches(\"%s\") agrees with matching", type);
+        }
+        free(indexes);
+        const char *catalog = string_field(c, "catalog");
+        if (catalog) {
+            const cJSON *want = cJSON_GetObjectItemCaseSensitive(expect, "unknown");
+            hooksig_unknown_patterns *unknown = NULL;
+            status = hooksig_matcher_unknown_patterns(matcher, catalog, &unknown, NULL);
+            size_t count = hooksig_unknown_patterns_len(unknown);
+            const hooksig_unknown_pattern *items = hooksig_unknown_patterns_items(unknown);
+            int same = status == HOOKSIG_OK && count == (size_t)cJSON_GetArraySize(want);
+            for (size_t i = 0; same && i < count; i++) {
+                const cJSON *w = cJSON_GetArrayItem(want, (int)i);
+                const char *suggestion = string_field(w, "suggestion");
+                same = items[i].index == (size_t)cJSON_GetObjectItemCaseSensitive(w, "index")->valuedouble &&
+                       strcmp(items[i].pattern, string_field(w, "pattern")) == 0 &&
+                       (suggestion ? items[i].suggestion && strcmp(items[i].suggestion, suggestion) == 0
+                                   : items[i].suggestion == NULL);
+            }
+            check(same, name, "unknown patterns of the %s catalogue: %zu", catalog, count);
+            hooksig_unknown_patterns_free(unknown);
+        }
+    }
+    hooksig_error_free(error);
+    hooksig_matcher_free(matcher);
+    free(patterns);
+}
+
+static void run_decrypt_case(const cJSON *c) {
+    const char *name = string_field(c, "name");
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
+    const char *data = string_field(c, "data");
+    hooksig_bytes *plaintext = NULL;
+    hooksig_error *error = NULL;
+    hooksig_status status = hooksig_tratta_decrypt(string_field(c, "secret"), data, strlen(data), &plaintext, &error);
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expect, "ok"))) {
+        const char *code = string_field(expect, "code");
+        check(status != HOOKSIG_OK && strcmp(hooksig_error_code(error), code) == 0 && plaintext == NULL, name,
+              "got %s, expected %s", hooksig_status_code((int)status), code);
+    } else {
+        const char *text = string_field(expect, "plaintext");
+        size_t len = 0;
+        unsigned char *want = text ? (unsigned char *)text : base64_decode(string_field(expect, "plaintext_base64"), &len);
+        if (text) len = strlen(text);
+        check(status == HOOKSIG_OK && hooksig_bytes_len(plaintext) == len &&
+                  memcmp(hooksig_bytes_data(plaintext), want, len) == 0 && hooksig_bytes_data(plaintext)[len] == 0,
+              name, "decrypted %zu bytes (%s), expected %zu", hooksig_bytes_len(plaintext),
+              hooksig_error_message(error), len);
+        if (!text) free(want);
+    }
+    hooksig_bytes_free(plaintext);
+    hooksig_error_free(error);
 }
 
 static void run_vector_file(const char *dir, const char *file, void (*run)(const cJSON *)) {
@@ -537,6 +622,115 @@ static void run_bad_input(void) {
     hooksig_verifier_free(other);
 }
 
+/* ---- event types, matcher, Tratta payloads ----------------------------------------- */
+
+static hooksig_status matcher_with(const char *const *patterns, size_t n) {
+    hooksig_matcher *matcher = NULL;
+    hooksig_error *error = NULL;
+    hooksig_status status = hooksig_matcher_new(patterns, n, true, &matcher, &error);
+    if ((status == HOOKSIG_OK) != (matcher != NULL) || (status == HOOKSIG_OK) != (error == NULL))
+        status = HOOKSIG_INTERNAL_ERROR;
+    hooksig_matcher_free(matcher);
+    hooksig_error_free(error);
+    return status;
+}
+
+static void run_routing_and_decryption(void) {
+    /* Matching. */
+    const char *patterns[] = {"connection", "card*", "account.verified"};
+    hooksig_matcher *matcher = NULL;
+    check(hooksig_matcher_new(patterns, 3, true, &matcher, NULL) == HOOKSIG_OK, "matcher", "compiles");
+    bool matched = false;
+    size_t indexes[3] = {9, 9, 9}, count = 9;
+    check(hooksig_matcher_matches(matcher, "connection.synced.successful", &matched, NULL) == HOOKSIG_OK && matched,
+          "matcher", "scope: a parent type matches its children");
+    check(hooksig_matcher_matches(matcher, "connections.synced", &matched, NULL) == HOOKSIG_OK && !matched, "matcher",
+          "scope stops at segment boundaries");
+    check(hooksig_matcher_matches(matcher, "conn\xff", &matched, NULL) == HOOKSIG_OK && !matched, "matcher",
+          "a type that is not UTF-8 matches nothing");
+    check(hooksig_matcher_matching(matcher, "cardholder.updated", indexes, 3, &count, NULL) == HOOKSIG_OK &&
+              count == 1 && indexes[0] == 1,
+          "matcher", "card* matches cardholder.updated: count %zu, first %zu", count, indexes[0]);
+    check(hooksig_matcher_matching(matcher, "account.verified", NULL, 0, &count, NULL) == HOOKSIG_OK && count == 1,
+          "matcher", "counting without an array");
+    check(hooksig_matcher_matching(matcher, "account.verified", NULL, 1, &count, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "matcher", "a NULL array with a capacity");
+    check(hooksig_matcher_matches(matcher, "x", NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_matcher_matches(NULL, "x", &matched, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_matcher_matches(matcher, NULL, &matched, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_matcher_matching(matcher, "x", indexes, 3, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_matcher_matching(matcher, "x", indexes, SIZE_MAX, &count, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "matcher", "NULL and impossible arguments");
+    hooksig_unknown_patterns *unknown = NULL;
+    check(hooksig_matcher_unknown_patterns(matcher, "acme", &unknown, NULL) == HOOKSIG_INVALID_ARGUMENT && unknown == NULL &&
+              hooksig_matcher_unknown_patterns(NULL, "quiltt", &unknown, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_matcher_unknown_patterns(matcher, NULL, &unknown, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_matcher_unknown_patterns(matcher, "quiltt", NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_unknown_patterns_len(NULL) == 0 && hooksig_unknown_patterns_items(NULL) == NULL,
+          "unknown patterns", "bad arguments");
+    hooksig_unknown_patterns_free(NULL);
+    hooksig_matcher_free(matcher);
+    const char *bad_pattern[] = {"Card Created!"};
+    const char *not_utf8_pattern[] = {"card.\xc3"};
+    const char *null_pattern[] = {NULL};
+    check(matcher_with(bad_pattern, 1) == HOOKSIG_INVALID_PATTERN && matcher_with(not_utf8_pattern, 1) == HOOKSIG_INVALID_PATTERN &&
+              matcher_with(null_pattern, 1) == HOOKSIG_INVALID_ARGUMENT && matcher_with(NULL, 2) == HOOKSIG_INVALID_ARGUMENT &&
+              matcher_with(NULL, 0) == HOOKSIG_OK && hooksig_matcher_new(patterns, 3, false, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "matcher", "bad patterns and arguments");
+
+    /* Event types. */
+    static const char QUILTT_BODY[] =
+        "{\"events\":[{\"type\":\"profile.created\"},{\"type\":\"account.verified\"}]}";
+    hooksig_strings *types = NULL;
+    check(hooksig_event_types("quiltt", NULL, 0, QUILTT_BODY, strlen(QUILTT_BODY), &types, NULL) == HOOKSIG_OK &&
+              hooksig_strings_len(types) == 2 && strcmp(hooksig_strings_get(types, 1), "account.verified") == 0 &&
+              hooksig_strings_get(types, 2) == NULL,
+          "event types", "quiltt: one per event, in order");
+    hooksig_strings_free(types);
+    hooksig_header github[] = {{"X-GitHub-Event", 14, "pull_request", 12}};
+    check(hooksig_event_types("github", github, 1, "{\"action\":\"opened\"}", 19, &types, NULL) == HOOKSIG_OK &&
+              hooksig_strings_len(types) == 1 && strcmp(hooksig_strings_get(types, 0), "pull_request.opened") == 0,
+          "event types", "github: header and action");
+    hooksig_strings_free(types);
+    check(hooksig_event_types("quiltt", NULL, 0, "not json", 8, &types, NULL) == HOOKSIG_INVALID_BODY && types == NULL &&
+              hooksig_event_types("github", NULL, 0, "{}", 2, &types, NULL) == HOOKSIG_MISSING_HEADER &&
+              hooksig_event_types("acme", NULL, 0, "{}", 2, &types, NULL) == HOOKSIG_INVALID_SCHEME &&
+              hooksig_event_types("quiltt", NULL, 0, NULL, 2, &types, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_event_types("quiltt", NULL, 0, "{}", 2, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "event types", "bad requests and arguments");
+    check(hooksig_strings_len(NULL) == 0 && hooksig_strings_get(NULL, 0) == NULL, "strings accessors", "NULL list");
+    hooksig_strings_free(NULL);
+
+    /* Tratta payloads. */
+    static const char PLAINTEXT[] = "{\"amount\":1200,\"card\":\"4111\"}";
+    const char *secret = "tratta-secret-0123456789";
+    char *data = NULL;
+    hooksig_bytes *plain = NULL;
+    hooksig_error *error = NULL;
+    check(hooksig_tratta_encrypt(secret, PLAINTEXT, strlen(PLAINTEXT), &data, NULL) == HOOKSIG_OK && data, "tratta",
+          "encrypts");
+    check(hooksig_tratta_decrypt(secret, data, strlen(data), &plain, NULL) == HOOKSIG_OK &&
+              hooksig_bytes_len(plain) == strlen(PLAINTEXT) && strcmp((const char *)hooksig_bytes_data(plain), PLAINTEXT) == 0,
+          "tratta", "decrypts what it encrypted, NUL-terminated");
+    hooksig_bytes_free(plain);
+    check(hooksig_tratta_decrypt("another-secret-entirely", data, strlen(data), &plain, &error) == HOOKSIG_DECRYPTION_FAILED &&
+              plain == NULL && hooksig_error_is_verification_error(error),
+          "tratta", "another secret fails");
+    hooksig_error_free(error);
+    check(hooksig_tratta_decrypt(secret, "bm90IGVub3VnaA==", 16, &plain, NULL) == HOOKSIG_DECRYPTION_FAILED &&
+              hooksig_tratta_decrypt(secret, "\xff\xfe", 2, &plain, NULL) == HOOKSIG_DECRYPTION_FAILED &&
+              hooksig_tratta_decrypt(secret, NULL, 0, &plain, NULL) == HOOKSIG_DECRYPTION_FAILED &&
+              hooksig_tratta_decrypt(secret, NULL, 4, &plain, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_tratta_decrypt(NULL, data, strlen(data), &plain, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_tratta_decrypt(secret, data, SIZE_MAX, &plain, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_tratta_decrypt(secret, data, strlen(data), NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_tratta_encrypt(secret, PLAINTEXT, 4, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "tratta", "bad payloads and arguments");
+    check(hooksig_bytes_len(NULL) == 0 && hooksig_bytes_data(NULL) == NULL, "bytes accessors", "NULL bytes");
+    hooksig_bytes_free(NULL);
+    hooksig_string_free(data);
+}
+
 /* ---- one verifier, several threads ---------------------------------------------- */
 
 enum { THREADS = 4, VERIFIES_PER_THREAD = 200 };
@@ -568,7 +762,10 @@ int main(int argc, char **argv) {
     }
     run_vector_file(argv[1], "verify.json", run_verify_case);
     run_vector_file(argv[1], "sign.json", run_sign_case);
+    run_vector_file(argv[1], "match.json", run_match_case);
+    run_vector_file(argv[1], "decrypt.json", run_decrypt_case);
     run_bad_input();
+    run_routing_and_decryption();
     run_threads();
     hooksig_headers_free(quiltt_signed);
     hooksig_verifier_free(quiltt);

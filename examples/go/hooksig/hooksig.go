@@ -128,9 +128,37 @@ func (v *Verifier) DiagnoseAt(headers http.Header, body []byte, now int64) strin
 	return C.GoString(explanation)
 }
 
-// call lays the headers out in C memory (cgo forbids handing C a Go array of
-// pointers) and passes the body in place; it is only read during the call.
+// EventTypes returns the event types a verified request carries, one per
+// event, in payload order (Quiltt's events[].type, GitHub's
+// X-GitHub-Event plus the body's action, ...), for routing.
+func EventTypes(scheme string, headers http.Header, body []byte) ([]string, error) {
+	cScheme := C.CString(scheme)
+	defer C.free(unsafe.Pointer(cScheme))
+	var types *C.hooksig_strings
+	var cErr *C.hooksig_error
+	status := withRequest(headers, body, func(h *C.hooksig_header, n C.size_t, b unsafe.Pointer, bLen C.size_t) C.enum_hooksig_status {
+		return C.hooksig_event_types(cScheme, h, n, b, bLen, &types, &cErr)
+	})
+	if status != C.HOOKSIG_OK {
+		return nil, takeError(cErr)
+	}
+	defer C.hooksig_strings_free(types)
+	found := make([]string, int(C.hooksig_strings_len(types)))
+	for i := range found {
+		found[i] = C.GoString(C.hooksig_strings_get(types, C.size_t(i)))
+	}
+	return found, nil
+}
+
 func (v *Verifier) call(headers http.Header, body []byte, f func(*C.hooksig_header, C.size_t, unsafe.Pointer, C.size_t) C.enum_hooksig_status) C.enum_hooksig_status {
+	status := withRequest(headers, body, f)
+	runtime.KeepAlive(v)
+	return status
+}
+
+// withRequest lays the headers out in C memory (cgo forbids handing C a Go array of
+// pointers) and passes the body in place; it is only read during the call.
+func withRequest(headers http.Header, body []byte, f func(*C.hooksig_header, C.size_t, unsafe.Pointer, C.size_t) C.enum_hooksig_status) C.enum_hooksig_status {
 	n, size := 0, 0
 	for name, values := range headers {
 		n += len(values)
@@ -161,9 +189,7 @@ func (v *Verifier) call(headers http.Header, body []byte, f func(*C.hooksig_head
 	if len(body) > 0 {
 		bodyPtr = unsafe.Pointer(&body[0])
 	}
-	status := f((*C.hooksig_header)(entries), C.size_t(n), bodyPtr, C.size_t(len(body)))
-	runtime.KeepAlive(v)
-	return status
+	return f((*C.hooksig_header)(entries), C.size_t(n), bodyPtr, C.size_t(len(body)))
 }
 
 func takeError(e *C.hooksig_error) *Error {

@@ -99,3 +99,14 @@ func TestConfigurationErrorsAreNotVerificationErrors(t *testing.T) {
 		t.Fatal("no explanation for a request without headers")
 	}
 }
+
+func TestEventTypes(t *testing.T) {
+	headers := http.Header{"X-Github-Event": {"pull_request"}}
+	types, err := EventTypes("github", headers, []byte(`{"action":"opened"}`))
+	if err != nil || len(types) != 1 || types[0] != "pull_request.opened" {
+		t.Fatalf("got %q, %v", types, err)
+	}
+	if _, err := EventTypes("quiltt", http.Header{}, []byte("not json")); err.(*Error).Code != "invalid_body" {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -61,6 +61,7 @@ try {
     $url = "http://127.0.0.1:$port/quiltt_webhook";
     check(send_event($url, SECRET) === ['204', 0], 'signed event is accepted');
     check(send_event($url, SECRET, '--event', 'account.verified') === ['204', 0], 'signed account event is accepted');
+    check(str_contains((string) file_get_contents($log), 'is ready for payment processing'), 'account event is routed');
     check(send_event($url, SECRET, '--tamper') === ['401', 1], 'tampered event is rejected');
     check(send_event($url, 'not-the-subscription-secret') === ['401', 1], 'event signed with another secret is rejected');
 } finally {
@@ -100,6 +101,17 @@ try {
     check(false, 'unknown scheme is rejected');
 } catch (Hooksig\HooksigError $e) {
     check($e->hooksigCode === 'invalid_scheme' && !$e instanceof Hooksig\VerificationError, 'unknown scheme is rejected');
+}
+
+// The matcher routes Quiltt's parent types.
+$routes = new Hooksig\EventMatcher(['connection.synced.successful', 'card*', 'account.verified'], true);
+check($routes->matching('connection.synced.successful.historical') === [0], 'parent type routes its children');
+check($routes->matching('cardholder.updated') === [1] && !$routes->matches('accounts.verified'), 'globs and boundaries');
+try {
+    new Hooksig\EventMatcher(['Card Created!']);
+    check(false, 'bad pattern is rejected');
+} catch (Hooksig\HooksigError $e) {
+    check($e->hooksigCode === 'invalid_pattern', 'bad pattern is rejected');
 }
 
 echo "php: $passed passed, $failed failed\n";

@@ -63,6 +63,9 @@ module Hooksig
     attach_function :hooksig_error_is_verification_error, [:pointer], :bool
     attach_function :hooksig_error_free, [:pointer], :void
     attach_function :hooksig_string_free, [:pointer], :void
+    attach_function :hooksig_matcher_new, %i[pointer size_t bool pointer pointer], :int
+    attach_function :hooksig_matcher_free, [:pointer], :void
+    attach_function :hooksig_matcher_matching, %i[pointer string pointer size_t pointer pointer], :int
     attach_function :hooksig_version, [], :string
 
     # Calls a hooksig function whose last argument is `hooksig_error **` and
@@ -89,17 +92,48 @@ module Hooksig
     Native.hooksig_version
   end
 
+  # NUL-terminated copies of `strings` and an array of pointers to them, for
+  # the `const char *const *` parameters; the copies live as long as the array.
+  def self.string_array(strings)
+    copies = strings.map { |s| FFI::MemoryPointer.from_string(s.to_s) }
+    array = FFI::MemoryPointer.new(:pointer, [copies.size, 1].max)
+    array.write_array_of_pointer(copies)
+    array.instance_variable_set(:@copies, copies)
+    array
+  end
+
+  # Event-type subscriptions, compiled once: `*` alone matches everything,
+  # `card*` / `card.*` are globs, and with `scope: true` a plain pattern
+  # (Quiltt's parent types) also matches every type below it.
+  class EventMatcher
+    def initialize(patterns, scope: false)
+      @size = patterns.size
+      out = FFI::MemoryPointer.new(:pointer)
+      Native.call(:hooksig_matcher_new, Hooksig.string_array(patterns), @size, scope, out)
+      @handle = FFI::AutoPointer.new(out.read_pointer, Native.method(:hooksig_matcher_free))
+    end
+
+    # The indexes of the patterns `event_type` matches, ascending.
+    def matching(event_type)
+      indexes = FFI::MemoryPointer.new(:size_t, [@size, 1].max)
+      count = FFI::MemoryPointer.new(:size_t)
+      Native.call(:hooksig_matcher_matching, @handle, event_type.to_s, indexes, @size, count)
+      indexes.get_array_of_ulong(0, [count.read_ulong, @size].min) # size_t is unsigned long on LP64
+    end
+
+    def matches?(event_type)
+      !matching(event_type).empty?
+    end
+  end
+
   # Verifies webhooks of one scheme ("quiltt", "standard", "stripe", ... or a
   # custom-scheme JSON string) against one or more secrets. Create one per
   # endpoint and share it: it is immutable and thread-safe.
   class Verifier
     def initialize(scheme, secrets, tolerance: 300)
       secrets = Array(secrets)
-      strings = secrets.map { |s| FFI::MemoryPointer.from_string(s.to_s) }
-      array = FFI::MemoryPointer.new(:pointer, [strings.size, 1].max)
-      array.write_array_of_pointer(strings)
       out = FFI::MemoryPointer.new(:pointer)
-      Native.call(:hooksig_verifier_new, scheme.to_s, array, strings.size, tolerance, out)
+      Native.call(:hooksig_verifier_new, scheme.to_s, Hooksig.string_array(secrets), secrets.size, tolerance, out)
       @handle = FFI::AutoPointer.new(out.read_pointer, Native.method(:hooksig_verifier_free))
     end
 

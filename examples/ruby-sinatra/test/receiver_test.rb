@@ -43,6 +43,10 @@ class ReceiverTest < Minitest::Test
     true
   end
 
+  def self.log_text
+    File.read(@log)
+  end
+
   def self.url
     @url ||= "http://127.0.0.1:#{start_server}/quiltt_webhook"
   end
@@ -58,8 +62,9 @@ class ReceiverTest < Minitest::Test
     assert_equal ['204', 0], send_event.take(2)
   end
 
-  def test_signed_account_event_is_accepted
+  def test_signed_account_event_is_accepted_and_routed
     assert_equal ['204', 0], send_event('--event', 'account.verified').take(2)
+    assert_match(/is ready for payment processing/, self.class.log_text)
   end
 
   def test_tampered_event_is_rejected
@@ -87,6 +92,16 @@ class ReceiverTest < Minitest::Test
         assert_equal expect['code'], e.code, c['name']
       end
     end
+  end
+
+  def test_event_matcher_routes_parent_types
+    routes = Hooksig::EventMatcher.new(%w[connection.synced.successful card* account.verified], scope: true)
+    assert_equal [0], routes.matching('connection.synced.successful.historical')
+    assert_equal [1], routes.matching('cardholder.updated')
+    assert_empty routes.matching('connection.synced.errored')
+    refute routes.matches?('accounts.verified')
+    error = assert_raises(Hooksig::Error) { Hooksig::EventMatcher.new(['Card Created!']) }
+    assert_equal 'invalid_pattern', error.code
   end
 
   def test_wrapper_rejects_a_parsed_body_and_names_bad_configuration
