@@ -23,8 +23,7 @@ if [ "$("${cbindgen:-false}" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERS
   fi
 fi
 fresh=$(mktemp)
-prefix=$(mktemp -d)
-trap 'rm -rf "$fresh" "$prefix"' EXIT
+trap 'rm -f "$fresh"' EXIT
 (cd "$HERE" && "$cbindgen" --quiet --config cbindgen.toml --crate hooksig-c --output "$fresh" .)
 if ! diff -u "$HERE/include/hooksig.h" "$fresh"; then
   echo "include/hooksig.h is stale: run 'make -C bindings/c header CBINDGEN=$cbindgen' and commit it" >&2
@@ -34,9 +33,16 @@ fi
 say "cargo test -p hooksig-c"
 (cd "$ROOT" && cargo test --quiet -p hooksig-c)
 
+# A fresh prefix each run, at a fixed path: Go's build cache keeps the -L path
+# of the cgo package it built last time.
+prefix="$ROOT/target/hooksig-c-test-prefix"
+rm -rf "$prefix"
 say "make install PREFIX=$prefix"
 make -s -C "$HERE" install PREFIX="$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig" LD_LIBRARY_PATH="$prefix/lib" HOOKSIG_PREFIX="$prefix"
+# Nor does that cache see a changed header or library outside the module; a
+# digest of both in CGO_CFLAGS (part of its key) rebuilds the cgo package when they change.
+export CGO_CFLAGS="-O2 -g -DHOOKSIG_INSTALLED=0x$(cat "$prefix/include/hooksig.h" "$prefix/lib/libhooksig.so" | sha256sum | cut -c1-15)"
 HOOKSIG_CLI=$(hooksig_cli)
 export HOOKSIG_CLI
 

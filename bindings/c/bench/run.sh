@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
 
-prefix="$ROOT/target/hooksig-c-bench-prefix"
+prefix="$ROOT/target/hooksig-c-prefix"
 make -s -C "$ROOT/bindings/c" install PREFIX="$prefix" >/dev/null
 cc -std=c11 -Wall -Wextra -Werror -pedantic -O2 -o "$ROOT/target/release/hooksig-c-bench" \
   "$ROOT/bindings/c/bench/bench_verify.c" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs hooksig)
