@@ -1,0 +1,3 @@
+module hooksig.example/receiver
+
+go 1.22
