@@ -150,14 +150,9 @@ fn index(i: usize) -> i32 {
 }
 
 /// A scheme argument is a built-in name (`"quiltt"`, `"svix"`, ...) or the
-/// JSON text of a custom-scheme definition, which always starts with `{`.
+/// JSON text of a custom-scheme definition; the core tells them apart.
 fn parse_scheme(scheme: &str) -> Result<hooksig::Scheme> {
-    let parsed = if scheme.trim_start().starts_with('{') {
-        hooksig::Scheme::custom_from_json(scheme)
-    } else {
-        hooksig::Scheme::from_name(scheme)
-    };
-    Ok(parsed?)
+    Ok(scheme.parse()?)
 }
 
 /// Multi-valued maps (`HttpExchange.requestHeaders`, Spring's `HttpHeaders`,
