@@ -15,7 +15,7 @@
 //!     signed.into_iter().map(|h| (h.name, vec![h.value])).collect();
 //!
 //! let verifier = Verifier::new("stripe".into(), vec!["whsec_test".into()], None)?;
-//! let verified = verifier.verify(headers, body, Some(1_700_000_010))?;
+//! let verified = verifier.verify(headers, &body, Some(1_700_000_010))?;
 //! assert_eq!(verified.key_index, 0);
 //! # Ok::<(), hooksig_uniffi::HooksigError>(())
 //! ```
@@ -195,17 +195,24 @@ impl Verifier {
     /// Verifies a request: `headers` as received (names case-insensitive),
     /// `body` the raw bytes exactly as received. `now` (Unix seconds) fixes
     /// the clock for tests; it defaults to the system clock.
+    ///
+    /// The body is borrowed, not copied: uniffi passes a `&[u8]` argument
+    /// zero-copy (Swift `Data`; in Kotlin a direct `ByteBuffer`, which is why
+    /// Kotlin calls this `verifyDirect` and adds `verify` overloads for
+    /// `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
+    /// buffer from its start address, so `verifyDirect` wants position 0
+    /// (pass `buffer.slice()`).
     #[uniffi::method(default(now = None))]
     pub fn verify(
         &self,
         headers: HashMap<String, Vec<String>>,
-        body: Vec<u8>,
+        body: &[u8],
         now: Option<i64>,
     ) -> Result<Verified> {
         let pairs = header_pairs(headers);
         let verified = match now {
-            Some(now) => self.inner.verify_at(&pairs, &body, now),
-            None => self.inner.verify(&pairs, &body),
+            Some(now) => self.inner.verify_at(&pairs, body, now),
+            None => self.inner.verify(&pairs, body),
         }?;
         Ok(verified.into())
     }
@@ -213,17 +220,18 @@ impl Verifier {
     /// `null` when the request verifies; otherwise a sentence naming the
     /// likely mistake (re-serialized body, wrong secret encoding, wrong
     /// scheme, clock skew, ...), without any signature in it.
+    /// The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
     #[uniffi::method(default(now = None))]
     pub fn diagnose(
         &self,
         headers: HashMap<String, Vec<String>>,
-        body: Vec<u8>,
+        body: &[u8],
         now: Option<i64>,
     ) -> Option<String> {
         let pairs = header_pairs(headers);
         match now {
-            Some(now) => self.inner.diagnose_at(&pairs, &body, now),
-            None => self.inner.diagnose(&pairs, &body),
+            Some(now) => self.inner.diagnose_at(&pairs, body, now),
+            None => self.inner.diagnose(&pairs, body),
         }
     }
 

@@ -590,6 +590,7 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
+     * The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
      */
     func diagnose(headers: [String: [String]], body: Data, now: Int64?)  -> String?
     
@@ -607,6 +608,13 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * Verifies a request: `headers` as received (names case-insensitive),
      * `body` the raw bytes exactly as received. `now` (Unix seconds) fixes
      * the clock for tests; it defaults to the system clock.
+     *
+     * The body is borrowed, not copied: uniffi passes a `&[u8]` argument
+     * zero-copy (Swift `Data`; in Kotlin a direct `ByteBuffer`, which is why
+     * Kotlin calls this `verifyDirect` and adds `verify` overloads for
+     * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
+     * buffer from its start address, so `verifyDirect` wants position 0
+     * (pass `buffer.slice()`).
      */
     func verify(headers: [String: [String]], body: Data, now: Int64?) throws  -> Verified
     
@@ -694,16 +702,19 @@ public convenience init(scheme: String, secrets: [String], tolerance: UInt64? = 
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
+     * The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
      */
 open func diagnose(headers: [String: [String]], body: Data, now: Int64? = nil) -> String?  {
     return try!  FfiConverterOptionString.lift(try! rustCall() {
         uniffiCallStatus in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
     uniffi_hooksig_uniffi_fn_method_verifier_diagnose(
             self.uniffiCloneHandle(),
         FfiConverterDictionaryStringSequenceString.lower(headers),
-        FfiConverterData.lower(body),
+        bodyFb,
         FfiConverterOptionInt64.lower(now),uniffiCallStatus
     )
+        }
 })
 }
     
@@ -735,16 +746,25 @@ open func tolerance() -> UInt64  {
      * Verifies a request: `headers` as received (names case-insensitive),
      * `body` the raw bytes exactly as received. `now` (Unix seconds) fixes
      * the clock for tests; it defaults to the system clock.
+     *
+     * The body is borrowed, not copied: uniffi passes a `&[u8]` argument
+     * zero-copy (Swift `Data`; in Kotlin a direct `ByteBuffer`, which is why
+     * Kotlin calls this `verifyDirect` and adds `verify` overloads for
+     * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
+     * buffer from its start address, so `verifyDirect` wants position 0
+     * (pass `buffer.slice()`).
      */
 open func verify(headers: [String: [String]], body: Data, now: Int64? = nil)throws  -> Verified  {
     return try  FfiConverterTypeVerified_lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
         uniffiCallStatus in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
     uniffi_hooksig_uniffi_fn_method_verifier_verify(
             self.uniffiCloneHandle(),
         FfiConverterDictionaryStringSequenceString.lower(headers),
-        FfiConverterData.lower(body),
+        bodyFb,
         FfiConverterOptionInt64.lower(now),uniffiCallStatus
     )
+        }
 })
 }
     
@@ -1360,7 +1380,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hooksig_uniffi_checksum_func_sign() != 59986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() != 5860) {
+    if (uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() != 28428) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_scheme() != 44874) {
@@ -1369,7 +1389,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hooksig_uniffi_checksum_method_verifier_tolerance() != 10102) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hooksig_uniffi_checksum_method_verifier_verify() != 14260) {
+    if (uniffi_hooksig_uniffi_checksum_method_verifier_verify() != 22211) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_constructor_verifier_new() != 42238) {

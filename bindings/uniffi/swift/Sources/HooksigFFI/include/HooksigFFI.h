@@ -260,7 +260,7 @@ uint64_t uniffi_hooksig_uniffi_fn_constructor_verifier_new(RustBuffer scheme, Ru
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_DIAGNOSE
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_DIAGNOSE
-RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_diagnose(uint64_t ptr, RustBuffer headers, RustBuffer body, RustBuffer now, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_diagnose(uint64_t ptr, RustBuffer headers, ForeignBytes body, RustBuffer now, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_SCHEME
@@ -275,7 +275,7 @@ uint64_t uniffi_hooksig_uniffi_fn_method_verifier_tolerance(uint64_t ptr, RustCa
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_VERIFY
-RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer headers, RustBuffer body, RustBuffer now, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer headers, ForeignBytes body, RustBuffer now, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_UNIFFI_TRAIT_DEBUG

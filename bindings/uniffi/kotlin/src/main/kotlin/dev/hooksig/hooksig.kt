@@ -717,13 +717,13 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_hooksig_uniffi_fn_constructor_verifier_new(`scheme`: RustBuffer.ByValue,`secrets`: RustBuffer.ByValue,`tolerance`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_hooksig_uniffi_fn_method_verifier_diagnose(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_hooksig_uniffi_fn_method_verifier_diagnose(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: ForeignBytes.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_method_verifier_scheme(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_method_verifier_tolerance(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_hooksig_uniffi_fn_method_verifier_verify(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_hooksig_uniffi_fn_method_verifier_verify(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: ForeignBytes.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_method_verifier_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -861,7 +861,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hooksig_uniffi_checksum_func_sign() and 0xFFFF) != 59986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() and 0xFFFF) != 5860) {
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() and 0xFFFF) != 28428) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_scheme() and 0xFFFF) != 44874) {
@@ -870,7 +870,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_tolerance() and 0xFFFF) != 10102) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 14260) {
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 22211) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 42238) {
@@ -1287,8 +1287,9 @@ public interface VerifierInterface {
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
+     * The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
      */
-    fun `diagnose`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray, `now`: kotlin.Long? = null): kotlin.String?
+    fun `diagnoseDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long? = null): kotlin.String?
     
     /**
      * The canonical name of the scheme (`"custom"` for a custom one).
@@ -1304,8 +1305,15 @@ public interface VerifierInterface {
      * Verifies a request: `headers` as received (names case-insensitive),
      * `body` the raw bytes exactly as received. `now` (Unix seconds) fixes
      * the clock for tests; it defaults to the system clock.
+     *
+     * The body is borrowed, not copied: uniffi passes a `&[u8]` argument
+     * zero-copy (Swift `Data`; in Kotlin a direct `ByteBuffer`, which is why
+     * Kotlin calls this `verifyDirect` and adds `verify` overloads for
+     * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
+     * buffer from its start address, so `verifyDirect` wants position 0
+     * (pass `buffer.slice()`).
      */
-    fun `verify`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray, `now`: kotlin.Long? = null): Verified
+    fun `verifyDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long? = null): Verified
     
     companion object
 }
@@ -1442,7 +1450,8 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
-     */override fun `diagnose`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray, `now`: kotlin.Long?): kotlin.String? {
+     * The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
+     */override fun `diagnoseDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long?): kotlin.String? {
             return FfiConverterOptionalString.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
@@ -1450,7 +1459,7 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
         it,
         
         FfiConverterMapStringSequenceString.lower(`headers`),
-        FfiConverterByteArray.lower(`body`),
+        FfiConverterByRefBytes.lower(`body`),
         FfiConverterOptionalLong.lower(`now`),_status)
 }
     }
@@ -1495,8 +1504,15 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
      * Verifies a request: `headers` as received (names case-insensitive),
      * `body` the raw bytes exactly as received. `now` (Unix seconds) fixes
      * the clock for tests; it defaults to the system clock.
+     *
+     * The body is borrowed, not copied: uniffi passes a `&[u8]` argument
+     * zero-copy (Swift `Data`; in Kotlin a direct `ByteBuffer`, which is why
+     * Kotlin calls this `verifyDirect` and adds `verify` overloads for
+     * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
+     * buffer from its start address, so `verifyDirect` wants position 0
+     * (pass `buffer.slice()`).
      */
-    @Throws(HooksigException::class)override fun `verify`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray, `now`: kotlin.Long?): Verified {
+    @Throws(HooksigException::class)override fun `verifyDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long?): Verified {
             return FfiConverterTypeVerified.lift(
     callWithHandle {
     uniffiRustCallWithError(HooksigException) { _status ->
@@ -1504,7 +1520,7 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
         it,
         
         FfiConverterMapStringSequenceString.lower(`headers`),
-        FfiConverterByteArray.lower(`body`),
+        FfiConverterByRefBytes.lower(`body`),
         FfiConverterOptionalLong.lower(`now`),_status)
 }
     }

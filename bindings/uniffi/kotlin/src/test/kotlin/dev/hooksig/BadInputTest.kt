@@ -9,6 +9,7 @@ import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
+import java.nio.ByteBuffer
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 
@@ -95,6 +96,22 @@ class BadInputTest {
         assertEquals(Verified(keyIndex = 0, timestamp = now, webhookId = null), verified)
         assertNull(quiltt().diagnose(signed(), body, now + 10))
         assertEquals(0, quiltt().verify(signed(), body.decodeToString(), now).keyIndex)
+    }
+
+    @Test
+    fun bodyInAnyByteBufferVerifiesItsRemainingBytes() {
+        val headers = signed()
+        val padded = byteArrayOf(9, 9) + body + byteArrayOf(9)
+        val heap = ByteBuffer.wrap(padded, 2, body.size)
+        val direct = ByteBuffer.allocateDirect(padded.size).put(padded).position(2).limit(2 + body.size) as ByteBuffer
+        for (buffer in listOf(heap, direct, heap.slice(), ByteBuffer.allocateDirect(body.size).put(body).flip())) {
+            val position = buffer.position()
+            assertEquals(0, quiltt().verify(headers, buffer, now).keyIndex, buffer.toString())
+            assertNull(quiltt().diagnose(headers, buffer, now))
+            assertEquals(position, buffer.position(), "the caller's buffer is left as it was")
+        }
+        val empty = assertThrows<HooksigException> { quiltt().verify(headers, ByteBuffer.allocate(0), now) }
+        assertEquals("signature_mismatch", empty.code)
     }
 
     @Test

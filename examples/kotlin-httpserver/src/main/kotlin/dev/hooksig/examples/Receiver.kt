@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer
 import dev.hooksig.HooksigException
 import dev.hooksig.Verifier
 import dev.hooksig.code
+import dev.hooksig.verify
 import java.net.InetAddress
 import java.net.InetSocketAddress
 import java.util.concurrent.CopyOnWriteArrayList

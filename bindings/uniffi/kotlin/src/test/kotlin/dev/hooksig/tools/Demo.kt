@@ -4,7 +4,9 @@ import dev.hooksig.HooksigException
 import dev.hooksig.Verifier
 import dev.hooksig.builtInSchemes
 import dev.hooksig.code
+import dev.hooksig.diagnose
 import dev.hooksig.sign
+import dev.hooksig.verify
 import kotlin.system.exitProcess
 
 /** An event type each provider really sends, for the sample body. */
