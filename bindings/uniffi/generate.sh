@@ -9,8 +9,8 @@ HERE="$ROOT/bindings/uniffi"
 LIB="$ROOT/target/release/libhooksig_uniffi.so"
 KOTLIN_FILE="kotlin/src/main/kotlin/dev/hooksig/hooksig.kt"
 SWIFT_API="swift/Sources/Hooksig/Hooksig.swift"
-SWIFT_HEADER="swift/Sources/HooksigFFI/include/HooksigFFI.h"
-SWIFT_MODULEMAP="swift/Sources/HooksigFFI/include/module.modulemap"
+SWIFT_HEADER="swift/Sources/HooksigFFI/HooksigFFI.h"
+SWIFT_MODULEMAP="swift/Sources/HooksigFFI/module.modulemap"
 
 (cd "$ROOT" && cargo build --release --quiet --lib -p hooksig-uniffi)
 (cd "$ROOT" && cargo build --quiet --features bindgen --bin uniffi-bindgen -p hooksig-uniffi)
@@ -22,7 +22,7 @@ trap 'rm -rf "$raw" "$staged"' EXIT
 "$ROOT/target/debug/uniffi-bindgen" generate --no-format \
   --language kotlin --language swift --out-dir "$raw" "$LIB" >/dev/null
 
-# SwiftPM wants the C header and a `module.modulemap` inside the FFI target.
+# SwiftPM wants a system-library target: `module.modulemap` beside the header.
 mkdir -p "$staged/$(dirname "$KOTLIN_FILE")" "$staged/$(dirname "$SWIFT_API")" \
   "$staged/$(dirname "$SWIFT_HEADER")"
 cp "$raw/dev/hooksig/hooksig.kt" "$staged/$KOTLIN_FILE"

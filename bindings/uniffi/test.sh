@@ -10,6 +10,16 @@ ensure_jvm_tools
 say "uniffi: release cdylib; generated Kotlin and Swift sources must not drift"
 "$UNIFFI_HERE/generate.sh" --check
 
+# No Swift toolchain here: at least hold the hand-written code table to the
+# generated enum and to the Kotlin table (which JUnit checks against the core).
+swift_cases() { grep -oE "$1" "$2" | sed -E 's/^ *case \.?([A-Za-z]+).*/\1/' | sort; }
+diff <(swift_cases '^    case [A-Za-z]+\(message: String\)' "$UNIFFI_HERE/swift/Sources/Hooksig/Hooksig.swift") \
+     <(swift_cases 'case \.[A-Za-z]+:' "$UNIFFI_HERE/swift/Sources/Hooksig/HooksigError+Code.swift") \
+  || { echo "HooksigError+Code.swift does not cover the generated HooksigError cases" >&2; exit 1; }
+diff <(grep -oE '"[a-z_]+"$' "$UNIFFI_HERE/swift/Sources/Hooksig/HooksigError+Code.swift" | sort) \
+     <(grep -oE -e '-> "[a-z_]+"$' "$KOTLIN_DIR/src/main/kotlin/dev/hooksig/Conveniences.kt" | grep -oE '"[a-z_]+"' | sort) \
+  || { echo "the Swift and Kotlin error-code tables differ" >&2; exit 1; }
+
 say "uniffi: jar (Maven) and its JUnit 5 suite (vectors, bad input) against the jar"
 # install: the example below depends on the jar through the local repository.
 mvn_logged "$KOTLIN_DIR" "$KOTLIN_DIR/target/test.log" install
