@@ -300,13 +300,31 @@ mod tests {
         let samples = [
             E::InvalidSecret { reason: s() },
             E::MissingHeader { header: s() },
-            E::MalformedHeader { header: s(), reason: s() },
-            E::TimestampTooOld { age: 1, tolerance: 0 },
-            E::TimestampInFuture { ahead: 1, tolerance: 0 },
-            E::NoSupportedSignature { header: s(), found: s() },
-            E::SignatureMismatch { header: s(), secrets: s() },
+            E::MalformedHeader {
+                header: s(),
+                reason: s(),
+            },
+            E::TimestampTooOld {
+                age: 1,
+                tolerance: 0,
+            },
+            E::TimestampInFuture {
+                ahead: 1,
+                tolerance: 0,
+            },
+            E::NoSupportedSignature {
+                header: s(),
+                found: s(),
+            },
+            E::SignatureMismatch {
+                header: s(),
+                secrets: s(),
+            },
             E::InvalidBody { reason: s() },
-            E::InvalidPattern { pattern: s(), reason: s() },
+            E::InvalidPattern {
+                pattern: s(),
+                reason: s(),
+            },
             E::DecryptionFailed { reason: s() },
             E::InvalidScheme { reason: s() },
         ];
