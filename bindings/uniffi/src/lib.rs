@@ -169,10 +169,17 @@ fn header_pairs(headers: HashMap<String, Vec<String>>) -> Vec<(String, String)> 
 /// Key state is derived once at construction; one instance is immutable,
 /// thread-safe and meant to serve a whole server. Its `toString` shows the
 /// scheme, the number of secrets and the tolerance, never a secret.
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Verifier {
     inner: hooksig::Verifier,
+}
+
+/// The core's `Verifier { scheme, secrets: <count>, tolerance }`, unwrapped.
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
 }
 
 #[uniffi::export]
