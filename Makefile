@@ -10,4 +10,6 @@ test:
 # Criterion benches of the core (verify vs raw HMAC), then the ratio table.
 bench:
 	cargo bench -p hooksig --bench verify
+	cargo bench -p hooksig --bench matcher
+	cargo bench -p hooksig --bench decrypt
 	python3 scripts/bench-ratios
