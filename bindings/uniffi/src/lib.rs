@@ -278,6 +278,130 @@ pub fn sign(
         .collect())
 }
 
+/// The event types a (verified) request carries, one per event in payload
+/// order: Quiltt's `events[].type`, Bond's `event`, Tratta's and GitHub's
+/// headers (GitHub adds `.action`), Shopify's topic with `/` as `.`, ...
+/// Call it after `verify` succeeded; it checks no signature.
+///
+/// The body is borrowed as in [`Verifier::verify`] (`eventTypesDirect` in Kotlin).
+#[uniffi::export]
+pub fn event_types(
+    scheme: String,
+    headers: HashMap<String, Vec<String>>,
+    body: &[u8],
+) -> Result<Vec<String>> {
+    let pairs = header_pairs(headers);
+    Ok(hooksig::events::event_types(
+        &parse_scheme(&scheme)?,
+        &pairs,
+        body,
+    )?)
+}
+
+/// A subscription: event-type patterns compiled once, answering in time that
+/// does not grow with the number of patterns.
+///
+/// `*` alone matches everything; a pattern with `*` is a glob whose `*` also
+/// crosses dots (`card*`, `card.*`, `kyc.*.success`); a pattern without `*`
+/// matches that type, and with `scope` (Quiltt's parent types) every type
+/// below it on a segment boundary.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct EventMatcher {
+    inner: hooksig::EventMatcher,
+}
+
+#[uniffi::export]
+impl EventMatcher {
+    /// Compiles `patterns`; throws `invalid_pattern` for the first bad one
+    /// (empty, an empty segment, a character outside `[a-z0-9_*.-]`, `**`).
+    #[uniffi::constructor(default(scope = false))]
+    pub fn new(patterns: Vec<String>, scope: bool) -> Result<Arc<Self>> {
+        let inner = hooksig::EventMatcher::new(&patterns, scope)?;
+        Ok(Arc::new(EventMatcher { inner }))
+    }
+
+    /// True when at least one pattern matches `event_type`.
+    pub fn matches(&self, event_type: &str) -> bool {
+        self.inner.matches(event_type)
+    }
+
+    /// The indexes (ascending) of every pattern that matches `event_type`,
+    /// for routing one event to several handlers.
+    pub fn matching(&self, event_type: &str) -> Vec<i32> {
+        self.inner
+            .matching(event_type)
+            .into_iter()
+            .map(index)
+            .collect()
+    }
+
+    /// The patterns, in the order given.
+    pub fn patterns(&self) -> Vec<String> {
+        self.inner.patterns().to_vec()
+    }
+
+    /// Whether patterns without `*` also match the types below them.
+    pub fn scope(&self) -> bool {
+        self.inner.scope()
+    }
+
+    /// The patterns that match no event type `provider` documents (`quiltt`,
+    /// `bond` or `tratta`), each with the nearest known type when it looks
+    /// like a typo. Throws `invalid_scheme` for a provider without a catalogue.
+    pub fn unknown_patterns(&self, provider: &str) -> Result<Vec<UnknownPattern>> {
+        let catalog = hooksig::Catalog::for_provider(provider).ok_or_else(|| {
+            hooksig::Error::InvalidScheme {
+                reason: format!(
+                    "no event catalogue for {provider:?}; there are catalogues for {}",
+                    hooksig::Catalog::ALL
+                        .iter()
+                        .map(|c| c.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        })?;
+        Ok(self
+            .inner
+            .unknown_patterns(catalog)
+            .into_iter()
+            .map(|u| UnknownPattern {
+                index: index(u.index),
+                pattern: u.pattern,
+                suggestion: u.suggestion,
+            })
+            .collect())
+    }
+}
+
+/// A subscription pattern that matches no known event type of a provider.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UnknownPattern {
+    /// Index of the pattern in the list given to the matcher.
+    pub index: i32,
+    /// The pattern itself.
+    pub pattern: String,
+    /// The nearest known type when the pattern looks like a typo of one.
+    pub suggestion: Option<String>,
+}
+
+/// Decrypts a Tratta encrypted payload (the base64 text; surrounding
+/// whitespace is ignored) with the webhook's secret. Throws
+/// `decryption_failed` for bad base64, a short or misaligned payload, a MAC
+/// mismatch (tampered, or another secret) or bad padding.
+#[uniffi::export]
+pub fn tratta_decrypt(secret: String, data: String) -> Result<Vec<u8>> {
+    Ok(hooksig::tratta::decrypt(secret, data)?)
+}
+
+/// Encrypts `plaintext` the way Tratta does (fresh random salt and IV), for
+/// tests and senders; returns the base64 payload text.
+#[uniffi::export]
+pub fn tratta_encrypt(secret: String, plaintext: Vec<u8>) -> Result<String> {
+    Ok(hooksig::tratta::encrypt(secret, plaintext)?)
+}
+
 /// The names of the built-in schemes.
 #[uniffi::export]
 pub fn built_in_schemes() -> Vec<String> {

@@ -513,6 +513,30 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -573,6 +597,249 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
         writeBytes(&buf, value)
     }
 }
+
+
+
+
+/**
+ * A subscription: event-type patterns compiled once, answering in time that
+ * does not grow with the number of patterns.
+ *
+ * `*` alone matches everything; a pattern with `*` is a glob whose `*` also
+ * crosses dots (`card*`, `card.*`, `kyc.*.success`); a pattern without `*`
+ * matches that type, and with `scope` (Quiltt's parent types) every type
+ * below it on a segment boundary.
+ */
+public protocol EventMatcherProtocol: AnyObject, Sendable {
+    
+    /**
+     * True when at least one pattern matches `event_type`.
+     */
+    func matches(eventType: String)  -> Bool
+    
+    /**
+     * The indexes (ascending) of every pattern that matches `event_type`,
+     * for routing one event to several handlers.
+     */
+    func matching(eventType: String)  -> [Int32]
+    
+    /**
+     * The patterns, in the order given.
+     */
+    func patterns()  -> [String]
+    
+    /**
+     * Whether patterns without `*` also match the types below them.
+     */
+    func scope()  -> Bool
+    
+    /**
+     * The patterns that match no event type `provider` documents (`quiltt`,
+     * `bond` or `tratta`), each with the nearest known type when it looks
+     * like a typo. Throws `invalid_scheme` for a provider without a catalogue.
+     */
+    func unknownPatterns(provider: String) throws  -> [UnknownPattern]
+    
+}
+/**
+ * A subscription: event-type patterns compiled once, answering in time that
+ * does not grow with the number of patterns.
+ *
+ * `*` alone matches everything; a pattern with `*` is a glob whose `*` also
+ * crosses dots (`card*`, `card.*`, `kyc.*.success`); a pattern without `*`
+ * matches that type, and with `scope` (Quiltt's parent types) every type
+ * below it on a segment boundary.
+ */
+open class EventMatcher: EventMatcherProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hooksig_uniffi_fn_clone_eventmatcher(self.handle, $0) }
+    }
+    /**
+     * Compiles `patterns`; throws `invalid_pattern` for the first bad one
+     * (empty, an empty segment, a character outside `[a-z0-9_*.-]`, `**`).
+     */
+public convenience init(patterns: [String], scope: Bool = false)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_constructor_eventmatcher_new(
+        FfiConverterSequenceString.lower(patterns),
+        FfiConverterBool.lower(scope),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hooksig_uniffi_fn_free_eventmatcher(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * True when at least one pattern matches `event_type`.
+     */
+open func matches(eventType: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_eventmatcher_matches(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(eventType),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The indexes (ascending) of every pattern that matches `event_type`,
+     * for routing one event to several handlers.
+     */
+open func matching(eventType: String) -> [Int32]  {
+    return try!  FfiConverterSequenceInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_eventmatcher_matching(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(eventType),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The patterns, in the order given.
+     */
+open func patterns() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_eventmatcher_patterns(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether patterns without `*` also match the types below them.
+     */
+open func scope() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_eventmatcher_scope(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The patterns that match no event type `provider` documents (`quiltt`,
+     * `bond` or `tratta`), each with the nearest known type when it looks
+     * like a typo. Throws `invalid_scheme` for a provider without a catalogue.
+     */
+open func unknownPatterns(provider: String)throws  -> [UnknownPattern]  {
+    return try  FfiConverterSequenceTypeUnknownPattern.lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_eventmatcher_unknown_patterns(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(provider),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_eventmatcher_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventMatcher: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = EventMatcher
+
+    public static func lift(_ handle: UInt64) throws -> EventMatcher {
+        return EventMatcher(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: EventMatcher) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventMatcher {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: EventMatcher, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventMatcher_lift(_ handle: UInt64) throws -> EventMatcher {
+    return try FfiConverterTypeEventMatcher.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventMatcher_lower(_ value: EventMatcher) -> UInt64 {
+    return FfiConverterTypeEventMatcher.lower(value)
+}
+
+
 
 
 
@@ -893,6 +1160,85 @@ public func FfiConverterTypeHeader_lift(_ buf: RustBuffer) throws -> Header {
 #endif
 public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
     return FfiConverterTypeHeader.lower(value)
+}
+
+
+/**
+ * A subscription pattern that matches no known event type of a provider.
+ */
+public struct UnknownPattern: Equatable, Hashable {
+    /**
+     * Index of the pattern in the list given to the matcher.
+     */
+    public let index: Int32
+    /**
+     * The pattern itself.
+     */
+    public let pattern: String
+    /**
+     * The nearest known type when the pattern looks like a typo of one.
+     */
+    public let suggestion: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Index of the pattern in the list given to the matcher.
+         */index: Int32, 
+        /**
+         * The pattern itself.
+         */pattern: String, 
+        /**
+         * The nearest known type when the pattern looks like a typo of one.
+         */suggestion: String?) {
+        self.index = index
+        self.pattern = pattern
+        self.suggestion = suggestion
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnknownPattern: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnknownPattern: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnknownPattern {
+        return
+            try UnknownPattern(
+                index: FfiConverterInt32.read(from: &buf), 
+                pattern: FfiConverterString.read(from: &buf), 
+                suggestion: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnknownPattern, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.index, into: &buf)
+        FfiConverterString.write(value.pattern, into: &buf)
+        FfiConverterOptionString.write(value.suggestion, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnknownPattern_lift(_ buf: RustBuffer) throws -> UnknownPattern {
+    return try FfiConverterTypeUnknownPattern.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnknownPattern_lower(_ value: UnknownPattern) -> RustBuffer {
+    return FfiConverterTypeUnknownPattern.lower(value)
 }
 
 
@@ -1244,6 +1590,31 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
+
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -1286,6 +1657,31 @@ fileprivate struct FfiConverterSequenceTypeHeader: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeHeader.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUnknownPattern: FfiConverterRustBuffer {
+    typealias SwiftType = [UnknownPattern]
+
+    public static func write(_ value: [UnknownPattern], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUnknownPattern.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UnknownPattern] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UnknownPattern]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUnknownPattern.read(from: &buf))
         }
         return seq
     }
@@ -1337,6 +1733,26 @@ public func errorCodes() -> [String]  {
 })
 }
 /**
+ * The event types a (verified) request carries, one per event in payload
+ * order: Quiltt's `events[].type`, Bond's `event`, Tratta's and GitHub's
+ * headers (GitHub adds `.action`), Shopify's topic with `/` as `.`, ...
+ * Call it after `verify` succeeded; it checks no signature.
+ *
+ * The body is borrowed as in [`Verifier::verify`] (`eventTypesDirect` in Kotlin).
+ */
+public func eventTypes(scheme: String, headers: [String: [String]], body: Data)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
+    uniffi_hooksig_uniffi_fn_func_event_types(
+        FfiConverterString.lower(scheme),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
+        bodyFb,uniffiCallStatus
+    )
+        }
+})
+}
+/**
  * Signs `body` as a sender of `scheme` would and returns the headers to
  * attach, in order. `timestamp` defaults to the system clock, `webhook_id`
  * to one derived from timestamp and body where the scheme needs one;
@@ -1352,6 +1768,34 @@ public func sign(scheme: String, secret: String, body: Data, timestamp: Int64? =
         FfiConverterOptionInt64.lower(timestamp),
         FfiConverterOptionString.lower(webhookId),
         FfiConverterOptionString.lower(eventType),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decrypts a Tratta encrypted payload (the base64 text; surrounding
+ * whitespace is ignored) with the webhook's secret. Throws
+ * `decryption_failed` for bad base64, a short or misaligned payload, a MAC
+ * mismatch (tampered, or another secret) or bad padding.
+ */
+public func trattaDecrypt(secret: String, data: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_func_tratta_decrypt(
+        FfiConverterString.lower(secret),
+        FfiConverterString.lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Encrypts `plaintext` the way Tratta does (fresh random salt and IV), for
+ * tests and senders; returns the base64 payload text.
+ */
+public func trattaEncrypt(secret: String, plaintext: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_func_tratta_encrypt(
+        FfiConverterString.lower(secret),
+        FfiConverterData.lower(plaintext),uniffiCallStatus
     )
 })
 }
@@ -1377,7 +1821,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hooksig_uniffi_checksum_func_error_codes() != 1938) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_hooksig_uniffi_checksum_func_event_types() != 60327) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_hooksig_uniffi_checksum_func_sign() != 59986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_func_tratta_decrypt() != 62850) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_func_tratta_encrypt() != 49645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_eventmatcher_matches() != 60753) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_eventmatcher_matching() != 22789) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_eventmatcher_patterns() != 34339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_eventmatcher_scope() != 46416) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns() != 45499) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() != 28428) {
@@ -1390,6 +1858,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_verify() != 22211) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new() != 34476) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_constructor_verifier_new() != 42238) {

@@ -243,6 +243,51 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_EVENTMATCHER
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_EVENTMATCHER
+uint64_t uniffi_hooksig_uniffi_fn_clone_eventmatcher(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FREE_EVENTMATCHER
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FREE_EVENTMATCHER
+void uniffi_hooksig_uniffi_fn_free_eventmatcher(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_EVENTMATCHER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_EVENTMATCHER_NEW
+uint64_t uniffi_hooksig_uniffi_fn_constructor_eventmatcher_new(RustBuffer patterns, int8_t scope, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_MATCHES
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_MATCHES
+int8_t uniffi_hooksig_uniffi_fn_method_eventmatcher_matches(uint64_t ptr, RustBuffer event_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_MATCHING
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_MATCHING
+RustBuffer uniffi_hooksig_uniffi_fn_method_eventmatcher_matching(uint64_t ptr, RustBuffer event_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_PATTERNS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_PATTERNS
+RustBuffer uniffi_hooksig_uniffi_fn_method_eventmatcher_patterns(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_SCOPE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_SCOPE
+int8_t uniffi_hooksig_uniffi_fn_method_eventmatcher_scope(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_UNKNOWN_PATTERNS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_UNKNOWN_PATTERNS
+RustBuffer uniffi_hooksig_uniffi_fn_method_eventmatcher_unknown_patterns(uint64_t ptr, RustBuffer provider, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_EVENTMATCHER_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_hooksig_uniffi_fn_method_eventmatcher_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_VERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_VERIFIER
 uint64_t uniffi_hooksig_uniffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -295,9 +340,24 @@ RustBuffer uniffi_hooksig_uniffi_fn_func_error_codes(RustCallStatus *_Nonnull ou
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_EVENT_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_EVENT_TYPES
+RustBuffer uniffi_hooksig_uniffi_fn_func_event_types(RustBuffer scheme, RustBuffer headers, ForeignBytes body, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_SIGN
 RustBuffer uniffi_hooksig_uniffi_fn_func_sign(RustBuffer scheme, RustBuffer secret, RustBuffer body, RustBuffer timestamp, RustBuffer webhook_id, RustBuffer event_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_TRATTA_DECRYPT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_TRATTA_DECRYPT
+RustBuffer uniffi_hooksig_uniffi_fn_func_tratta_decrypt(RustBuffer secret, RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_TRATTA_ENCRYPT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FUNC_TRATTA_ENCRYPT
+RustBuffer uniffi_hooksig_uniffi_fn_func_tratta_encrypt(RustBuffer secret, RustBuffer plaintext, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_HOOKSIG_UNIFFI_RUSTBUFFER_ALLOC
@@ -572,9 +632,57 @@ uint16_t uniffi_hooksig_uniffi_checksum_func_error_codes(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_EVENT_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_EVENT_TYPES
+uint16_t uniffi_hooksig_uniffi_checksum_func_event_types(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_SIGN
 uint16_t uniffi_hooksig_uniffi_checksum_func_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_TRATTA_DECRYPT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_TRATTA_DECRYPT
+uint16_t uniffi_hooksig_uniffi_checksum_func_tratta_decrypt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_TRATTA_ENCRYPT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_FUNC_TRATTA_ENCRYPT
+uint16_t uniffi_hooksig_uniffi_checksum_func_tratta_encrypt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_MATCHES
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_MATCHES
+uint16_t uniffi_hooksig_uniffi_checksum_method_eventmatcher_matches(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_MATCHING
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_MATCHING
+uint16_t uniffi_hooksig_uniffi_checksum_method_eventmatcher_matching(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_PATTERNS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_PATTERNS
+uint16_t uniffi_hooksig_uniffi_checksum_method_eventmatcher_patterns(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_SCOPE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_SCOPE
+uint16_t uniffi_hooksig_uniffi_checksum_method_eventmatcher_scope(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_UNKNOWN_PATTERNS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_EVENTMATCHER_UNKNOWN_PATTERNS
+uint16_t uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns(void
     
 );
 #endif
@@ -599,6 +707,12 @@ uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_tolerance(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_EVENTMATCHER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_EVENTMATCHER_NEW
+uint16_t uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new(void
     
 );
 #endif

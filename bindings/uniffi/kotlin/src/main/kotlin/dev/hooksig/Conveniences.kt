@@ -79,6 +79,31 @@ fun Verifier.diagnose(headers: Map<String, List<String>>, body: ByteBuffer, now:
 fun Verifier.diagnose(headers: Map<String, List<String>>, body: String, now: Long? = null): String? =
     diagnose(headers, body.encodeToByteArray(), now)
 
+/**
+ * The event types a verified request carries, one per event in payload order
+ * (Quiltt's `events[].type`, Bond's `event`, GitHub's header plus `.action`,
+ * ...), ready for [EventMatcher.matching]. Checks no signature: call it after
+ * [verify] succeeded.
+ *
+ * ```kotlin
+ * val routes = EventMatcher(listOf("connection", "account.verified"), scope = true)
+ * for (type in eventTypes("quiltt", headers, body)) routes.matching(type).forEach { handlers[it](body) }
+ * ```
+ *
+ * @throws HooksigException `invalid_body` when the body lacks the field, or a header code.
+ */
+fun eventTypes(scheme: String, headers: Map<String, List<String>>, body: ByteArray): List<String> =
+    withNativeBody(body.size, { it.put(body) }) { eventTypesDirect(scheme, headers, it) }
+
+/** [eventTypes] for a body in any `ByteBuffer` (its remaining bytes). */
+fun eventTypes(scheme: String, headers: Map<String, List<String>>, body: ByteBuffer): List<String> =
+    if (body.isDirect) eventTypesDirect(scheme, headers, body.slice())
+    else withNativeBody(body.remaining(), { it.put(body.duplicate()) }) { eventTypesDirect(scheme, headers, it) }
+
+/** [eventTypes] for a body given as text (encoded as UTF-8). */
+fun eventTypes(scheme: String, headers: Map<String, List<String>>, body: String): List<String> =
+    eventTypes(scheme, headers, body.encodeToByteArray())
+
 private val emptyBody: ByteBuffer = ByteBuffer.allocateDirect(0)
 
 /**

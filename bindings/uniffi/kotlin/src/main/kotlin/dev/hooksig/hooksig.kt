@@ -679,7 +679,23 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_func_error_codes(
     ): Int
+    external fun uniffi_hooksig_uniffi_checksum_func_event_types(
+    ): Int
     external fun uniffi_hooksig_uniffi_checksum_func_sign(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_func_tratta_decrypt(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_func_tratta_encrypt(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_eventmatcher_matches(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_eventmatcher_matching(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_eventmatcher_patterns(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_eventmatcher_scope(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_diagnose(
     ): Int
@@ -688,6 +704,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_tolerance(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_verify(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_constructor_verifier_new(
     ): Int
@@ -711,6 +729,24 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_hooksig_uniffi_fn_clone_eventmatcher(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_free_eventmatcher(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hooksig_uniffi_fn_constructor_eventmatcher_new(`patterns`: RustBuffer.ByValue,`scope`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_matches(`ptr`: Long,`eventType`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_matching(`ptr`: Long,`eventType`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_patterns(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_scope(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_unknown_patterns(`ptr`: Long,`provider`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_hooksig_uniffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -731,7 +767,13 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_func_event_types(`scheme`: RustBuffer.ByValue,`headers`: RustBuffer.ByValue,`body`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_func_sign(`scheme`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`webhookId`: RustBuffer.ByValue,`eventType`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_func_tratta_decrypt(`secret`: RustBuffer.ByValue,`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_func_tratta_encrypt(`secret`: RustBuffer.ByValue,`plaintext`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_hooksig_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -858,7 +900,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hooksig_uniffi_checksum_func_error_codes() and 0xFFFF) != 1938) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_hooksig_uniffi_checksum_func_event_types() and 0xFFFF) != 60327) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_hooksig_uniffi_checksum_func_sign() and 0xFFFF) != 59986) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_func_tratta_decrypt() and 0xFFFF) != 62850) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_func_tratta_encrypt() and 0xFFFF) != 49645) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_eventmatcher_matches() and 0xFFFF) != 60753) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_eventmatcher_matching() and 0xFFFF) != 22789) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_eventmatcher_patterns() and 0xFFFF) != 34339) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_eventmatcher_scope() and 0xFFFF) != 46416) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns() and 0xFFFF) != 45499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() and 0xFFFF) != 28428) {
@@ -871,6 +937,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 22211) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new() and 0xFFFF) != 34476) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 42238) {
@@ -1105,6 +1174,29 @@ public object FfiConverterLong: FfiConverter<Long, Long> {
 /**
  * @suppress
  */
+public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
+    override fun lift(value: Byte): Boolean {
+        return value.toInt() != 0
+    }
+
+    override fun read(buf: ByteBuffer): Boolean {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: Boolean): Byte {
+        return if (value) 1.toByte() else 0.toByte()
+    }
+
+    override fun allocationSize(value: Boolean) = 1UL
+
+    override fun write(value: Boolean, buf: ByteBuffer) {
+        buf.put(lower(value))
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     // Note: we don't inherit from FfiConverterRustBuffer, because we use a
     // special encoding when lowering/lifting.  We can use `RustBuffer.len` to
@@ -1175,6 +1267,405 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
     override fun write(value: ByteArray, buf: ByteBuffer) {
         buf.putInt(value.size)
         buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A subscription: event-type patterns compiled once, answering in time that
+ * does not grow with the number of patterns.
+ *
+ * `*` alone matches everything; a pattern with `*` is a glob whose `*` also
+ * crosses dots (`card*`, `card.*`, `kyc.*.success`); a pattern without `*`
+ * matches that type, and with `scope` (Quiltt's parent types) every type
+ * below it on a segment boundary.
+ */
+public interface EventMatcherInterface {
+    
+    /**
+     * True when at least one pattern matches `event_type`.
+     */
+    fun `matches`(`eventType`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * The indexes (ascending) of every pattern that matches `event_type`,
+     * for routing one event to several handlers.
+     */
+    fun `matching`(`eventType`: kotlin.String): List<kotlin.Int>
+    
+    /**
+     * The patterns, in the order given.
+     */
+    fun `patterns`(): List<kotlin.String>
+    
+    /**
+     * Whether patterns without `*` also match the types below them.
+     */
+    fun `scope`(): kotlin.Boolean
+    
+    /**
+     * The patterns that match no event type `provider` documents (`quiltt`,
+     * `bond` or `tratta`), each with the nearest known type when it looks
+     * like a typo. Throws `invalid_scheme` for a provider without a catalogue.
+     */
+    fun `unknownPatterns`(`provider`: kotlin.String): List<UnknownPattern>
+    
+    companion object
+}
+
+/**
+ * A subscription: event-type patterns compiled once, answering in time that
+ * does not grow with the number of patterns.
+ *
+ * `*` alone matches everything; a pattern with `*` is a glob whose `*` also
+ * crosses dots (`card*`, `card.*`, `kyc.*.success`); a pattern without `*`
+ * matches that type, and with `scope` (Quiltt's parent types) every type
+ * below it on a segment boundary.
+ */
+open class EventMatcher: Disposable, AutoCloseable, EventMatcherInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Compiles `patterns`; throws `invalid_pattern` for the first bad one
+     * (empty, an empty segment, a character outside `[a-z0-9_*.-]`, `**`).
+     */
+    constructor(`patterns`: List<kotlin.String>, `scope`: kotlin.Boolean = false) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_constructor_eventmatcher_new(
+    
+        
+        FfiConverterSequenceString.lower(`patterns`),
+        FfiConverterBoolean.lower(`scope`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_hooksig_uniffi_fn_free_eventmatcher(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_hooksig_uniffi_fn_clone_eventmatcher(handle, status)
+        }
+    }
+
+    
+    /**
+     * True when at least one pattern matches `event_type`.
+     */override fun `matches`(`eventType`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_eventmatcher_matches(
+        it,
+        
+        FfiConverterString.lower(`eventType`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The indexes (ascending) of every pattern that matches `event_type`,
+     * for routing one event to several handlers.
+     */override fun `matching`(`eventType`: kotlin.String): List<kotlin.Int> {
+            return FfiConverterSequenceInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_eventmatcher_matching(
+        it,
+        
+        FfiConverterString.lower(`eventType`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The patterns, in the order given.
+     */override fun `patterns`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_eventmatcher_patterns(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether patterns without `*` also match the types below them.
+     */override fun `scope`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_eventmatcher_scope(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The patterns that match no event type `provider` documents (`quiltt`,
+     * `bond` or `tratta`), each with the nearest known type when it looks
+     * like a typo. Throws `invalid_scheme` for a provider without a catalogue.
+     */
+    @Throws(HooksigException::class)override fun `unknownPatterns`(`provider`: kotlin.String): List<UnknownPattern> {
+            return FfiConverterSequenceTypeUnknownPattern.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_eventmatcher_unknown_patterns(
+        it,
+        
+        FfiConverterString.lower(`provider`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_eventmatcher_uniffi_trait_debug(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventMatcher: FfiConverter<EventMatcher, Long> {
+    override fun lower(value: EventMatcher): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): EventMatcher {
+        return EventMatcher(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): EventMatcher {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: EventMatcher) = 8UL
+
+    override fun write(value: EventMatcher, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -1628,6 +2119,61 @@ public object FfiConverterTypeHeader: FfiConverterRustBuffer<Header> {
 
 
 /**
+ * A subscription pattern that matches no known event type of a provider.
+ */
+data class UnknownPattern (
+    /**
+     * Index of the pattern in the list given to the matcher.
+     */
+    val `index`: kotlin.Int
+    , 
+    /**
+     * The pattern itself.
+     */
+    val `pattern`: kotlin.String
+    , 
+    /**
+     * The nearest known type when the pattern looks like a typo of one.
+     */
+    val `suggestion`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUnknownPattern: FfiConverterRustBuffer<UnknownPattern> {
+    override fun read(buf: ByteBuffer): UnknownPattern {
+        return UnknownPattern(
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UnknownPattern) = (
+            FfiConverterInt.allocationSize(value.`index`) +
+            FfiConverterString.allocationSize(value.`pattern`) +
+            FfiConverterOptionalString.allocationSize(value.`suggestion`)
+    )
+
+    override fun write(value: UnknownPattern, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`index`, buf)
+            FfiConverterString.write(value.`pattern`, buf)
+            FfiConverterOptionalString.write(value.`suggestion`, buf)
+    }
+}
+
+
+
+/**
  * What a successful verification found.
  */
 data class Verified (
@@ -1934,6 +2480,34 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterSequenceInt: FfiConverterRustBuffer<List<kotlin.Int>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Int> {
+        val len = buf.getInt()
+        return List<kotlin.Int>(len) {
+            FfiConverterInt.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Int>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterInt.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Int>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterInt.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -1980,6 +2554,34 @@ public object FfiConverterSequenceTypeHeader: FfiConverterRustBuffer<List<Header
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeHeader.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeUnknownPattern: FfiConverterRustBuffer<List<UnknownPattern>> {
+    override fun read(buf: ByteBuffer): List<UnknownPattern> {
+        val len = buf.getInt()
+        return List<UnknownPattern>(len) {
+            FfiConverterTypeUnknownPattern.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<UnknownPattern>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeUnknownPattern.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<UnknownPattern>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeUnknownPattern.write(it, buf)
         }
     }
 }
@@ -2049,6 +2651,28 @@ public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<ko
     
 
         /**
+         * The event types a (verified) request carries, one per event in payload
+         * order: Quiltt's `events[].type`, Bond's `event`, Tratta's and GitHub's
+         * headers (GitHub adds `.action`), Shopify's topic with `/` as `.`, ...
+         * Call it after `verify` succeeded; it checks no signature.
+         *
+         * The body is borrowed as in [`Verifier::verify`] (`eventTypesDirect` in Kotlin).
+         */
+    @Throws(HooksigException::class) fun `eventTypesDirect`(`scheme`: kotlin.String, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_func_event_types(
+    
+        
+        FfiConverterString.lower(`scheme`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
+        FfiConverterByRefBytes.lower(`body`),_status)
+}
+    )
+    }
+    
+
+        /**
          * Signs `body` as a sender of `scheme` would and returns the headers to
          * attach, in order. `timestamp` defaults to the system clock, `webhook_id`
          * to one derived from timestamp and body where the scheme needs one;
@@ -2066,6 +2690,42 @@ public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<ko
         FfiConverterOptionalLong.lower(`timestamp`),
         FfiConverterOptionalString.lower(`webhookId`),
         FfiConverterOptionalString.lower(`eventType`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Decrypts a Tratta encrypted payload (the base64 text; surrounding
+         * whitespace is ignored) with the webhook's secret. Throws
+         * `decryption_failed` for bad base64, a short or misaligned payload, a MAC
+         * mismatch (tampered, or another secret) or bad padding.
+         */
+    @Throws(HooksigException::class) fun `trattaDecrypt`(`secret`: kotlin.String, `data`: kotlin.String): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_func_tratta_decrypt(
+    
+        
+        FfiConverterString.lower(`secret`),
+        FfiConverterString.lower(`data`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Encrypts `plaintext` the way Tratta does (fresh random salt and IV), for
+         * tests and senders; returns the base64 payload text.
+         */
+    @Throws(HooksigException::class) fun `trattaEncrypt`(`secret`: kotlin.String, `plaintext`: kotlin.ByteArray): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_func_tratta_encrypt(
+    
+        
+        FfiConverterString.lower(`secret`),
+        FfiConverterByteArray.lower(`plaintext`),_status)
 }
     )
     }

@@ -1,5 +1,6 @@
 package dev.hooksig
 
+import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -59,6 +60,20 @@ class BadInputTest {
         Triple("signed with another secret", "signature_mismatch") {
             Verifier("quiltt", listOf("another-secret-entirely")).verify(signed(), body, now)
         },
+        Triple("empty pattern", "invalid_pattern") { EventMatcher(listOf("")) },
+        Triple("pattern with an empty segment", "invalid_pattern") { EventMatcher(listOf("card..created")) },
+        Triple("pattern with an upper-case letter", "invalid_pattern") { EventMatcher(listOf("ok", "Card.*"), scope = true) },
+        Triple("catalogue of a provider without one", "invalid_scheme") {
+            EventMatcher(listOf("push")).unknownPatterns("github")
+        },
+        Triple("tratta payload that is not base64", "decryption_failed") { trattaDecrypt(secret, "%%%") },
+        Triple("tratta payload too short", "decryption_failed") { trattaDecrypt(secret, "AAAA") },
+        Triple("tratta payload under another secret", "decryption_failed") {
+            trattaDecrypt("another-secret-entirely", trattaEncrypt(secret, body))
+        },
+        Triple("quiltt body that is not JSON", "invalid_body") { eventTypes("quiltt", emptyMap(), "not json") },
+        Triple("tratta event without its header", "missing_header") { eventTypes("tratta", emptyMap(), body) },
+        Triple("event types of an unknown scheme", "invalid_scheme") { eventTypes("acme", emptyMap(), body) },
         Triple("only an unknown signature version", "no_supported_signature") {
             Verifier("standard", listOf("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).verify(
                 mapOf(
@@ -112,6 +127,40 @@ class BadInputTest {
         }
         val empty = assertThrows<HooksigException> { quiltt().verify(headers, ByteBuffer.allocate(0), now) }
         assertEquals("signature_mismatch", empty.code)
+    }
+
+    @Test
+    fun verifiedEventsAreRoutedByType() {
+        val quiltt = """{"eventTypes":["profile.created","connection.synced.successful"],
+            "events":[{"id":"evt_1","type":"profile.created"},{"id":"evt_2","type":"connection.synced.successful"}]}"""
+        val headers = sign("quiltt", secret, quiltt.encodeToByteArray(), timestamp = now).associate { it.name to listOf(it.value) }
+        quiltt().verify(headers, quiltt, now)
+        val types = eventTypes("quiltt", headers, quiltt)
+        assertEquals(listOf("profile.created", "connection.synced.successful"), types)
+        assertEquals(types, eventTypes("quiltt", headers, ByteBuffer.wrap(quiltt.encodeToByteArray())))
+
+        val routes = EventMatcher(listOf("connection", "profile.*", "*"), scope = true)
+        assertEquals(listOf(listOf(1, 2), listOf(0, 2)), types.map { routes.matching(it) })
+        val parent = EventMatcher(listOf("connection"), scope = true)
+        assertTrue(parent.matches("connection.synced"))
+        assertFalse(parent.matches("connections.synced"))
+        assertEquals(listOf("connection", "profile.*", "*"), routes.patterns())
+        assertTrue(routes.scope())
+        assertTrue(routes.toString().contains("profile.*"))
+    }
+
+    @Test
+    fun trattaPayloadsRoundTrip() {
+        val plaintext = """{"data":{"amount":1200}}""".encodeToByteArray()
+        val payload = trattaEncrypt(secret, plaintext)
+        assertArrayEquals(plaintext, trattaDecrypt(secret, " $payload\n"))
+        assertFalse(payload.contains("amount"))
+    }
+
+    @Test
+    fun typosInASubscriptionGetASuggestion() {
+        val unknown = EventMatcher(listOf("profile", "connection.synced.sucessful"), scope = true).unknownPatterns("quiltt")
+        assertEquals(listOf(UnknownPattern(1, "connection.synced.sucessful", "connection.synced.successful")), unknown)
     }
 
     @Test

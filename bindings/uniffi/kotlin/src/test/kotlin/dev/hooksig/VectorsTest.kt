@@ -2,6 +2,7 @@ package dev.hooksig
 
 import org.json.JSONArray
 import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
@@ -22,7 +23,7 @@ class VectorsTest {
     /** A vector file nobody runs would be a silent gap in conformance. */
     @Test
     fun everyVectorFileIsRun() {
-        val known = setOf("verify.json", "sign.json")
+        val known = setOf("verify.json", "sign.json", "match.json", "decrypt.json")
         val present = dir.listFiles { f -> f.name.endsWith(".json") }!!.map { it.name }.toSet()
         assertEquals(emptySet<String>(), present - known, "vector files this suite does not run")
     }
@@ -42,6 +43,16 @@ class VectorsTest {
     @TestFactory
     fun sign(): List<DynamicTest> = cases("sign.json").map { case ->
         DynamicTest.dynamicTest(case.getString("name")) { runSign(case) }
+    }
+
+    @TestFactory
+    fun match(): List<DynamicTest> = cases("match.json").map { case ->
+        DynamicTest.dynamicTest(case.getString("name")) { runMatch(case) }
+    }
+
+    @TestFactory
+    fun decrypt(): List<DynamicTest> = cases("decrypt.json").map { case ->
+        DynamicTest.dynamicTest(case.getString("name")) { runDecrypt(case) }
     }
 
     private fun runVerify(case: JSONObject) {
@@ -83,6 +94,43 @@ class VectorsTest {
             assertEquals(expected, outcome.getOrThrow().map { it.name to it.value })
         } else {
             assertEquals(expect.getString("code"), codeOf(outcome))
+        }
+    }
+
+    private fun runMatch(case: JSONObject) {
+        val expect = case.getJSONObject("expect")
+        val outcome = runCatching { EventMatcher(case.getJSONArray("patterns").strings(), case.getBoolean("scope")) }
+        if (!expect.getBoolean("ok")) {
+            assertEquals(expect.getString("code"), codeOf(outcome))
+            return
+        }
+        val matcher = outcome.getOrThrow()
+        val lookups = expect.getJSONArray("lookups")
+        for (i in 0 until lookups.length()) {
+            val lookup = lookups.getJSONObject(i)
+            val type = lookup.getString("type")
+            val expected = lookup.getJSONArray("matching").let { m -> (0 until m.length()).map { m.getInt(it) } }
+            assertEquals(expected, matcher.matching(type), type)
+            assertEquals(expected.isNotEmpty(), matcher.matches(type), type)
+        }
+        if (case.has("catalog")) {
+            val unknown = expect.getJSONArray("unknown").let { u ->
+                (0 until u.length()).map { u.getJSONObject(it) }.map {
+                    UnknownPattern(it.getInt("index"), it.getString("pattern"), it.optionalString("suggestion"))
+                }
+            }
+            assertEquals(unknown, matcher.unknownPatterns(case.getString("catalog")))
+        }
+    }
+
+    private fun runDecrypt(case: JSONObject) {
+        val expect = case.getJSONObject("expect")
+        val outcome = runCatching { trattaDecrypt(case.getString("secret"), case.getString("data")) }
+        when {
+            !expect.getBoolean("ok") -> assertEquals(expect.getString("code"), codeOf(outcome))
+            expect.has("plaintext_base64") ->
+                assertArrayEquals(Base64.getDecoder().decode(expect.getString("plaintext_base64")), outcome.getOrThrow())
+            else -> assertEquals(expect.getString("plaintext"), outcome.getOrThrow().decodeToString())
         }
     }
 

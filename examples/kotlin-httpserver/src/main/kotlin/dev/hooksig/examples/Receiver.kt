@@ -5,13 +5,14 @@ import com.sun.net.httpserver.HttpServer
 import dev.hooksig.HooksigException
 import dev.hooksig.Verifier
 import dev.hooksig.code
+import dev.hooksig.eventTypes
 import dev.hooksig.verify
 import java.net.InetAddress
 import java.net.InetSocketAddress
 import java.util.concurrent.CopyOnWriteArrayList
 
 /** One accepted delivery, as the application would queue it. */
-data class Delivery(val scheme: String, val webhookId: String?, val body: String)
+data class Delivery(val scheme: String, val webhookId: String?, val eventTypes: List<String>, val body: String)
 
 /**
  * A webhook receiver on the JDK's built-in HTTP server: `POST /webhooks/{scheme}`
@@ -49,7 +50,14 @@ class Receiver(private val verifiers: Map<String, Verifier>, port: Int = 0) : Au
         try {
             // HttpExchange's Headers already is a Map<String, List<String>>.
             val verified = verifier.verify(exchange.requestHeaders, body)
-            deliveries += Delivery(scheme, verified.webhookId, body.decodeToString())
+            // Only now that the signature holds is the payload worth reading. Some
+            // deliveries carry no event type (a Slack slash command): accept, route nothing.
+            val types = try {
+                eventTypes(scheme, exchange.requestHeaders, body)
+            } catch (e: HooksigException) {
+                emptyList()
+            }
+            deliveries += Delivery(scheme, verified.webhookId, types, body.decodeToString())
             exchange.respond(204, "")
         } catch (e: HooksigException) {
             exchange.respond(401, e.code)
