@@ -305,10 +305,17 @@ pub fn event_types(
 /// crosses dots (`card*`, `card.*`, `kyc.*.success`); a pattern without `*`
 /// matches that type, and with `scope` (Quiltt's parent types) every type
 /// below it on a segment boundary.
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct EventMatcher {
     inner: hooksig::EventMatcher,
+}
+
+/// The core's `EventMatcher { patterns, scope, .. }`, unwrapped.
+impl std::fmt::Debug for EventMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
 }
 
 #[uniffi::export]
