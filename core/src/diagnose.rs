@@ -134,7 +134,7 @@ impl Verifier {
         for (variant, explanation) in body_variants(body) {
             if matches_body(&variant) {
                 return format!(
-                    "The signature matches a different body: {explanation}. Verify the raw request body, byte for byte as received."
+                    "{explanation}. Verify the raw request body, byte for byte as received."
                 );
             }
         }
@@ -156,7 +156,7 @@ impl Verifier {
             return explanation;
         }
         format!(
-            "No common mistake explains it (body re-serialized, trailing newline, secret encoding or whsec_ prefix, wrong scheme, clock): the secret is most likely not the one this {} endpoint signs with (check the environment: test vs live, or a rotated secret), or the body was changed before it reached your code.",
+            "No common mistake explains it (checked: re-serialized body, trailing newline, secret encoding and whsec_ prefix, other schemes). Most likely the secret is not the one this {} endpoint signs with (test vs live, or rotated), or the body was changed on the way.",
             display_name(self.scheme())
         )
     }
@@ -226,20 +226,20 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
     {
         variants.push((
             stripped.to_vec(),
-            "the body you passed has a trailing newline the sender did not sign",
+            "The body you passed has a trailing newline the sender did not sign",
         ));
     } else {
         variants.push((
             [body, b"\n"].concat(),
-            "the sender signed a trailing newline that your body lacks (it was stripped)",
+            "The sender signed a trailing newline that your body lacks (something stripped it)",
         ));
     }
     if body.contains(&b'\r') {
         let unix: Vec<u8> = body.iter().copied().filter(|&b| b != b'\r').collect();
-        variants.push((unix, "line endings were changed to CRLF after signing"));
+        variants.push((unix, "Line endings were changed to CRLF after signing"));
     }
     if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
-        let reserialized = "the body was re-serialized: a framework parsed the JSON and your code encoded it again";
+        let reserialized = "The body was re-serialized: a framework parsed the JSON and your code encoded it again, with different spacing, key order or escapes";
         variants.push((
             rewrite_json_whitespace(body, Spacing::Compact),
             reserialized,

@@ -24,6 +24,7 @@
 
 mod diagnose;
 mod error;
+pub mod samples;
 mod scheme;
 mod secret;
 mod sign;

@@ -66,9 +66,12 @@ pub fn sign<S: AsRef<str>>(
     };
     let ts = timestamp_text.unwrap_or_default();
     let signature_value = match &profile.signature_format {
-        SignatureFormat::Single { prefix, .. } => {
-            format!("{}{encoded}", prefix.as_deref().unwrap_or(""))
-        }
+        // An optional prefix (Tratta's `sha256=`) is accepted but not sent, as the provider does.
+        SignatureFormat::Single {
+            prefix: Some(prefix),
+            prefix_required: true,
+        } => format!("{prefix}{encoded}"),
+        SignatureFormat::Single { .. } => encoded,
         SignatureFormat::SpaceList { version } => format!("{version},{encoded}"),
         SignatureFormat::KeyValue { version } => format!("t={ts},{version}={encoded}"),
     };

@@ -1,0 +1,327 @@
+//! `hooksig`: sign, verify, send and explain webhooks from a shell.
+//!
+//! Exit status: 0 verified / matched / decrypted / 2xx, 1 rejected / no match /
+//! bad ciphertext / non-2xx, 2 usage or configuration error.
+
+mod demo;
+mod send;
+
+use clap::{Args, Parser, Subcommand};
+use hooksig::{Scheme, SignOptions, Verifier};
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hooksig",
+    version,
+    about = "Sign, verify and route webhooks",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the headers a sender attaches to BODY (stdin by default).
+    Sign(SignArgs),
+    /// Verify a request given as headers and a body (stdin by default).
+    Verify(VerifyArgs),
+    /// POST a signed sample event (or --body-file) to a local receiver and print the status.
+    Send(SendArgs),
+    /// Sign sample events for every provider, verify them, and show tampered ones rejected.
+    Demo,
+}
+
+#[derive(Args)]
+struct SecretArgs {
+    /// Read a secret from this environment variable (repeat for key rotation, newest first).
+    #[arg(long = "secret-env", value_name = "VAR")]
+    secret_env: Vec<String>,
+    /// A secret on the command line (lands in shell history: prefer --secret-env).
+    #[arg(long = "secret", value_name = "SECRET")]
+    secret: Vec<String>,
+}
+
+impl SecretArgs {
+    fn collect(&self) -> Result<Vec<String>, Failure> {
+        let mut secrets = Vec::new();
+        for var in &self.secret_env {
+            match std::env::var(var) {
+                Ok(value) => secrets.push(value),
+                Err(_) => {
+                    return Err(Failure::usage(format!(
+                        "environment variable {var} is not set (or not UTF-8)"
+                    )));
+                }
+            }
+        }
+        if !self.secret.is_empty() {
+            eprintln!(
+                "hooksig: warning: --secret puts the secret in shell history and the process list; prefer --secret-env VAR"
+            );
+            secrets.extend(self.secret.iter().cloned());
+        }
+        if secrets.is_empty() {
+            return Err(Failure::usage(
+                "give a secret with --secret-env VAR (or --secret)",
+            ));
+        }
+        Ok(secrets)
+    }
+}
+
+#[derive(Args)]
+struct SignArgs {
+    /// Scheme name (quiltt, standard, bond, tratta, stripe, github, shopify, slack) or custom-scheme JSON.
+    #[arg(long)]
+    scheme: String,
+    #[command(flatten)]
+    secrets: SecretArgs,
+    /// Unix seconds to sign with (default: now).
+    #[arg(long)]
+    timestamp: Option<i64>,
+    /// Message id, for schemes that send one.
+    #[arg(long)]
+    id: Option<String>,
+    /// Event type, for schemes that carry it in a header.
+    #[arg(long)]
+    event: Option<String>,
+    /// Read the body from this file instead of stdin.
+    #[arg(long = "body-file", value_name = "FILE")]
+    body_file: Option<String>,
+    /// Print the headers as a JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Scheme name or custom-scheme JSON.
+    #[arg(long)]
+    scheme: String,
+    #[command(flatten)]
+    secrets: SecretArgs,
+    /// Seconds a timestamp may be off, either direction (default 300).
+    #[arg(long)]
+    tolerance: Option<u64>,
+    /// Verify as if it were this Unix time.
+    #[arg(long)]
+    now: Option<i64>,
+    /// A request header, 'Name: value' (repeat).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
+    /// Read the body from this file instead of stdin.
+    #[arg(long = "body-file", value_name = "FILE")]
+    body_file: Option<String>,
+    /// On failure, also name the likely mistake.
+    #[arg(long)]
+    explain: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SendArgs {
+    /// Scheme name or custom-scheme JSON.
+    #[arg(long)]
+    scheme: String,
+    #[command(flatten)]
+    secrets: SecretArgs,
+    /// The receiver, e.g. http://127.0.0.1:8000/webhooks.
+    #[arg(long)]
+    url: String,
+    /// Event type of the built-in sample (default: a typical one for the provider).
+    #[arg(long)]
+    event: Option<String>,
+    /// Send this file as the body instead of a built-in sample.
+    #[arg(long = "body-file", value_name = "FILE")]
+    body_file: Option<String>,
+    /// Change the body after signing: the receiver must reject it.
+    #[arg(long)]
+    tamper: bool,
+    /// An extra request header, 'Name: value' (repeat).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
+}
+
+/// Why a command did not succeed, and with which exit status.
+pub(crate) struct Failure {
+    status: u8,
+    message: Option<String>,
+}
+
+impl Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            status: 2,
+            message: Some(message.into()),
+        }
+    }
+    pub(crate) fn rejected() -> Failure {
+        Failure {
+            status: 1,
+            message: None,
+        }
+    }
+}
+
+impl From<hooksig::Error> for Failure {
+    fn from(err: hooksig::Error) -> Failure {
+        Failure::usage(format!("{} ({})", err, err.code()))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Sign(args) => sign(args),
+        Command::Verify(args) => verify(args),
+        Command::Send(args) => send::run(args),
+        Command::Demo => demo::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if let Some(message) = failure.message {
+                eprintln!("hooksig: {message}");
+            }
+            ExitCode::from(failure.status)
+        }
+    }
+}
+
+pub(crate) fn parse_scheme(text: &str) -> Result<Scheme, Failure> {
+    text.parse::<Scheme>().map_err(Failure::from)
+}
+
+pub(crate) fn read_body(file: Option<&str>) -> Result<Vec<u8>, Failure> {
+    let mut body = Vec::new();
+    let result = match file {
+        Some("-") | None => std::io::stdin().read_to_end(&mut body).map(|_| ()),
+        Some(path) => std::fs::read(path).map(|b| body = b),
+    };
+    result.map_err(|e| {
+        Failure::usage(format!(
+            "cannot read the body from {}: {e}",
+            file.unwrap_or("stdin")
+        ))
+    })?;
+    Ok(body)
+}
+
+pub(crate) fn parse_headers(raw: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    raw.iter()
+        .map(|h| match h.split_once(':') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err(Failure::usage(format!(
+                "header {h:?} is not of the form 'Name: value'"
+            ))),
+        })
+        .collect()
+}
+
+fn sign(args: SignArgs) -> Result<(), Failure> {
+    let scheme = parse_scheme(&args.scheme)?;
+    let secrets = args.secrets.collect()?;
+    let body = read_body(args.body_file.as_deref())?;
+    let options = SignOptions {
+        timestamp: args.timestamp,
+        webhook_id: args.id,
+        event_type: args.event,
+    };
+    let headers = hooksig::sign(&scheme, &secrets[0], &body, &options)?;
+    if args.json {
+        let object: serde_json::Map<String, serde_json::Value> = headers
+            .into_iter()
+            .map(|(n, v)| (n, serde_json::Value::String(v)))
+            .collect();
+        println!("{}", serde_json::Value::Object(object));
+    } else {
+        for (name, value) in headers {
+            println!("{name}: {value}");
+        }
+    }
+    Ok(())
+}
+
+fn verify(args: VerifyArgs) -> Result<(), Failure> {
+    let report_config_error = |err: hooksig::Error| -> Failure {
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({ "ok": false, "code": err.code(), "message": err.to_string() })
+            );
+            Failure {
+                status: 2,
+                message: None,
+            }
+        } else {
+            Failure::from(err)
+        }
+    };
+    let scheme = args.scheme.parse::<Scheme>().map_err(report_config_error)?;
+    let secrets = args.secrets.collect()?;
+    let headers = parse_headers(&args.headers)?;
+    let body = read_body(args.body_file.as_deref())?;
+    let mut verifier = Verifier::new(scheme, &secrets).map_err(report_config_error)?;
+    if let Some(tolerance) = args.tolerance {
+        verifier = verifier.with_tolerance(tolerance);
+    }
+    let now = args.now.unwrap_or_else(unix_now);
+    match verifier.verify_at(&headers, &body, now) {
+        Ok(v) => {
+            if args.json {
+                let mut out = serde_json::json!({ "ok": true, "key_index": v.key_index });
+                if let Some(t) = v.timestamp {
+                    out["timestamp"] = t.into();
+                }
+                if let Some(id) = v.webhook_id {
+                    out["webhook_id"] = id.into();
+                }
+                println!("{out}");
+            } else {
+                let mut line = format!("verified: secret #{}", v.key_index);
+                if let Some(t) = v.timestamp {
+                    line.push_str(&format!(", timestamp {t}"));
+                }
+                if let Some(id) = v.webhook_id {
+                    line.push_str(&format!(", id {id}"));
+                }
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Err(err) => {
+            let explanation = args
+                .explain
+                .then(|| verifier.diagnose_at(&headers, &body, now))
+                .flatten();
+            if args.json {
+                let mut out = serde_json::json!({ "ok": false, "code": err.code(), "message": err.to_string() });
+                if let Some(e) = explanation {
+                    out["explanation"] = e.into();
+                }
+                println!("{out}");
+            } else {
+                println!("rejected: {} ({})", err, err.code());
+                if let Some(e) = explanation {
+                    println!("why: {e}");
+                }
+            }
+            Err(Failure::rejected())
+        }
+    }
+}
+
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

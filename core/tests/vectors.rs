@@ -1,0 +1,117 @@
+//! Runs every case of tests/vectors against the core, as every binding does.
+
+use base64::Engine;
+use hooksig::{Scheme, SignOptions, Verifier, sign};
+use serde_json::{Value, json};
+
+fn load(name: &str) -> Vec<Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value = serde_json::from_str(&text).expect("vector file is JSON");
+    doc["cases"].as_array().expect("cases").clone()
+}
+
+fn scheme_of(case: &Value) -> hooksig::Result<Scheme> {
+    match &case["scheme"] {
+        Value::String(name) => Scheme::from_name(name),
+        custom => Scheme::custom_from_json(&custom.to_string()),
+    }
+}
+
+fn body_of(case: &Value) -> Vec<u8> {
+    match (&case["body"], &case["body_base64"]) {
+        (Value::String(text), _) => text.as_bytes().to_vec(),
+        (_, Value::String(b64)) => base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("body_base64"),
+        _ => panic!("case {} has no body", case["name"]),
+    }
+}
+
+fn outcome(result: hooksig::Result<Value>) -> Value {
+    result.unwrap_or_else(|e| json!({ "ok": false, "code": e.code() }))
+}
+
+fn run_verify_case(case: &Value) -> hooksig::Result<Value> {
+    let headers: Vec<(String, String)> = case["headers"]
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap().to_owned(),
+                pair[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let secrets: Vec<&str> = case["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let body = body_of(case);
+    let now = case["now"].as_i64().unwrap();
+    let mut verifier = Verifier::new(scheme_of(case)?, &secrets)?;
+    if let Some(t) = case["tolerance"].as_u64() {
+        verifier = verifier.with_tolerance(t);
+    }
+    let result = verifier.verify_at(&headers, &body, now);
+    // diagnose must agree with verify about success, and never echo a secret.
+    let diagnosis = verifier.diagnose_at(&headers, &body, now);
+    assert_eq!(
+        diagnosis.is_none(),
+        result.is_ok(),
+        "{}: {diagnosis:?}",
+        case["name"]
+    );
+    for secret in secrets.iter().filter(|s| s.len() >= 6) {
+        let text = diagnosis.as_deref().unwrap_or("");
+        assert!(
+            !text.contains(*secret),
+            "{}: diagnose leaks the secret",
+            case["name"]
+        );
+    }
+    let v = result?;
+    Ok(
+        json!({ "ok": true, "key_index": v.key_index, "timestamp": v.timestamp, "webhook_id": v.webhook_id }),
+    )
+}
+
+#[test]
+fn verify_vectors() {
+    let cases = load("verify.json");
+    assert!(cases.len() > 100, "suspiciously few cases: {}", cases.len());
+    for case in &cases {
+        assert_eq!(
+            outcome(run_verify_case(case)),
+            case["expect"],
+            "case {}",
+            case["name"]
+        );
+    }
+}
+
+#[test]
+fn sign_vectors() {
+    for case in load("sign.json") {
+        let options = SignOptions {
+            timestamp: case["timestamp"].as_i64(),
+            webhook_id: case["webhook_id"].as_str().map(str::to_owned),
+            event_type: case["event_type"].as_str().map(str::to_owned),
+        };
+        let got = outcome((|| {
+            let headers = sign(
+                &scheme_of(&case)?,
+                case["secret"].as_str().unwrap(),
+                &body_of(&case),
+                &options,
+            )?;
+            Ok(json!({ "headers": headers.iter().map(|(n, v)| [n, v]).collect::<Vec<_>>() }))
+        })());
+        assert_eq!(got, case["expect"], "case {}", case["name"]);
+    }
+}
