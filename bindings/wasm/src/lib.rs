@@ -1,17 +1,11 @@
-//! WebAssembly shell of `hooksig` for browsers and edge runtimes.
+//! WebAssembly backend of `hooksig` for browsers and edge runtimes.
 //!
-//! This crate is the low-level half of the npm package `hooksig-wasm`: it
-//! exports `WasmVerifier`, `wasmSign` and friends with flat, cheap-to-cross
-//! argument types. The package's JavaScript layer (`js/`) turns Fetch
-//! `Headers`, plain objects, pairs, strings and buffers into those types and
-//! gives the result the JS API every hooksig package shares.
-//!
-//! Headers cross the boundary as one string: names and values alternate,
-//! separated by NUL, which neither a header name nor a header value may
-//! contain (Fetch and every HTTP parser reject it). One string costs one
-//! UTF-8 encode instead of one per header, which matters at small bodies.
-//! The caller also passes how many fields it joined, so a NUL smuggled into
-//! a plain object's value is refused instead of splitting into a forged header.
+//! This crate is the low-level half of the npm package `hooksig-wasm`. It
+//! implements the backend contract of `bindings/node/SHARED-API.md` (the
+//! `Verifier`, `sign`, ... that the shared `api.js` wraps), so the wasm and
+//! native packages expose one JS API: headers arrive as one
+//! `name\0value\0...` string plus the pair count (one UTF-8 encode instead
+//! of one per header), and errors leave as an `Error` carrying `.code`.
 //!
 //! Nothing here reads a clock: `std::time::SystemTime::now()` panics on
 //! `wasm32-unknown-unknown`, so every call takes "now" from JavaScript
@@ -76,20 +70,30 @@ fn parse_scheme(scheme: &str) -> Result<Scheme, Error> {
     }
 }
 
-/// Splits the NUL-joined header fields into `(name, value)` pairs.
-fn split_headers(joined: &str, fields: u32) -> Result<Vec<(&str, &str)>, Error> {
-    if fields == 0 {
-        return Ok(Vec::new());
+/// Splits the JS layer's `name\0value\0...` text into `count` pairs.
+fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>, Error> {
+    let mut parts = text.split_terminator('\0');
+    let mut pairs = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        match (parts.next(), parts.next()) {
+            (Some(name), Some(value)) => pairs.push((name, value)),
+            _ => return Err(smuggled_nul()),
+        }
     }
-    let parts: Vec<&str> = joined.split('\0').collect();
-    if parts.len() != fields as usize || parts.len() % 2 != 0 {
-        return Err(Error::MalformedHeader {
-            header: "(headers)".to_owned(),
-            reason: "a header name or value contains a NUL character".to_owned(),
-        });
+    if parts.next().is_some() {
+        return Err(smuggled_nul());
     }
-    Ok(parts.chunks_exact(2).map(|pair| (pair[0], pair[1])).collect())
+    Ok(pairs)
 }
+
+fn smuggled_nul() -> Error {
+    Error::MalformedHeader {
+        header: "headers".to_owned(),
+        reason: "a header name or value contains a NUL character".to_owned(),
+    }
+}
+
+const TOLERANCE_RANGE: &str = "tolerance must be a whole, non-negative number of seconds";
 
 /// Largest integer a JS number holds exactly; beyond it seconds are not whole.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -135,12 +139,10 @@ impl WasmVerifier {
     ) -> Result<WasmVerifier, Failure> {
         let mut inner = hooksig::Verifier::new(parse_scheme(scheme)?, secrets)?;
         if let Some(seconds) = tolerance {
-            let seconds = whole_seconds(seconds, "tolerance must be a whole number of seconds")
+            let seconds = whole_seconds(seconds, TOLERANCE_RANGE)
                 .ok()
                 .and_then(|s| u64::try_from(s).ok())
-                .ok_or(Failure::Range(
-                    "tolerance must be a whole, non-negative number of seconds",
-                ))?;
+                .ok_or(Failure::Range(TOLERANCE_RANGE))?;
             inner = inner.with_tolerance(seconds);
         }
         Ok(WasmVerifier { inner })
@@ -158,116 +160,90 @@ impl WasmVerifier {
         self.inner.tolerance() as f64
     }
 
-    /// Verifies a request whose body is bytes.
+    /// Verifies a request whose body is bytes: returns the webhook id and
+    /// writes the key index to `out[0]` and the timestamp (`NaN`: none) to `out[1]`.
     pub fn verify(
         &self,
         headers: &str,
-        fields: u32,
+        count: u32,
         body: &[u8],
         now: Option<f64>,
-    ) -> Result<WasmVerified, JsValue> {
-        Ok(self.verify_bytes(headers, fields, body, now)?)
+        out: &mut [f64],
+    ) -> Result<Option<String>, JsValue> {
+        Ok(self.verify_into(headers, count, body, now, out)?)
     }
 
-    /// Verifies a request whose body is a string (encoded as UTF-8 on the way in).
+    /// [`WasmVerifier::verify`] for a string body (hashed as UTF-8).
     #[wasm_bindgen(js_name = verifyText)]
     pub fn verify_text(
         &self,
         headers: &str,
-        fields: u32,
+        count: u32,
         body: &str,
         now: Option<f64>,
-    ) -> Result<WasmVerified, JsValue> {
-        Ok(self.verify_bytes(headers, fields, body.as_bytes(), now)?)
+        out: &mut [f64],
+    ) -> Result<Option<String>, JsValue> {
+        Ok(self.verify_into(headers, count, body.as_bytes(), now, out)?)
     }
 
     /// Explains why a request with a bytes body fails; `undefined` when it verifies.
     pub fn diagnose(
         &self,
         headers: &str,
-        fields: u32,
+        count: u32,
         body: &[u8],
         now: Option<f64>,
     ) -> Result<Option<String>, JsValue> {
-        Ok(self.diagnose_bytes(headers, fields, body, now)?)
+        Ok(self.diagnose_bytes(headers, count, body, now)?)
     }
 
-    /// Explains why a request with a string body fails; `undefined` when it verifies.
+    /// [`WasmVerifier::diagnose`] for a string body (hashed as UTF-8).
     #[wasm_bindgen(js_name = diagnoseText)]
     pub fn diagnose_text(
         &self,
         headers: &str,
-        fields: u32,
+        count: u32,
         body: &str,
         now: Option<f64>,
     ) -> Result<Option<String>, JsValue> {
-        Ok(self.diagnose_bytes(headers, fields, body.as_bytes(), now)?)
+        Ok(self.diagnose_bytes(headers, count, body.as_bytes(), now)?)
     }
 
-    fn verify_bytes(
+    fn verify_into(
         &self,
         headers: &str,
-        fields: u32,
+        count: u32,
         body: &[u8],
         now: Option<f64>,
-    ) -> Result<WasmVerified, Failure> {
+        out: &mut [f64],
+    ) -> Result<Option<String>, Failure> {
         let now = now_or_clock(now)?;
         let verified = self
             .inner
-            .verify_at(&split_headers(headers, fields)?, body, now)?;
-        Ok(WasmVerified {
-            key_index: verified.key_index as u32,
-            timestamp: verified.timestamp.map(|t| t as f64),
-            webhook_id: verified.webhook_id,
-        })
+            .verify_at(&split_headers(headers, count)?, body, now)?;
+        if let [key_index, timestamp, ..] = out {
+            *key_index = verified.key_index as f64;
+            *timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+        }
+        Ok(verified.webhook_id)
     }
 
     fn diagnose_bytes(
         &self,
         headers: &str,
-        fields: u32,
+        count: u32,
         body: &[u8],
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
         let now = now_or_clock(now)?;
         Ok(self
             .inner
-            .diagnose_at(&split_headers(headers, fields)?, body, now))
-    }
-}
-
-/// What a successful verification found; the JS layer copies it into a plain object.
-#[wasm_bindgen(js_name = WasmVerified)]
-pub struct WasmVerified {
-    key_index: u32,
-    timestamp: Option<f64>,
-    webhook_id: Option<String>,
-}
-
-#[wasm_bindgen(js_class = WasmVerified)]
-impl WasmVerified {
-    /// Index of the secret that matched.
-    #[wasm_bindgen(getter, js_name = keyIndex)]
-    pub fn key_index(&self) -> u32 {
-        self.key_index
-    }
-
-    /// The signed timestamp in Unix seconds, for timestamped schemes.
-    #[wasm_bindgen(getter)]
-    pub fn timestamp(&self) -> Option<f64> {
-        self.timestamp
-    }
-
-    /// The message id, where the scheme sends one.
-    #[wasm_bindgen(getter, js_name = webhookId)]
-    pub fn webhook_id(&self) -> Option<String> {
-        self.webhook_id.clone()
+            .diagnose_at(&split_headers(headers, count)?, body, now))
     }
 }
 
 /// Signs `body` as a sender would; returns header names and values, alternating.
-#[wasm_bindgen(js_name = wasmSign)]
-pub fn wasm_sign(
+pub fn sign(
     scheme: &str,
     secret: &str,
     body: &[u8],
@@ -277,6 +253,26 @@ pub fn wasm_sign(
 ) -> Result<Vec<String>, JsValue> {
     Ok(sign_flat(
         scheme, secret, body, timestamp, webhook_id, event_type,
+    )?)
+}
+
+/// [`sign`] for a string body (signed as UTF-8).
+#[wasm_bindgen(js_name = signText)]
+pub fn sign_text(
+    scheme: &str,
+    secret: &str,
+    body: &str,
+    timestamp: Option<f64>,
+    webhook_id: Option<String>,
+    event_type: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    Ok(sign_flat(
+        scheme,
+        secret,
+        body.as_bytes(),
+        timestamp,
+        webhook_id,
+        event_type,
     )?)
 }
 
@@ -303,10 +299,13 @@ fn sign_flat(
         .collect())
 }
 
-/// Every error code, in the core's order, for the JS layer's error classes.
-#[wasm_bindgen(js_name = errorCodes)]
-pub fn error_codes() -> Vec<String> {
-    Error::CODES.iter().map(|code| (*code).to_owned()).collect()
+/// The names of the built-in schemes.
+#[wasm_bindgen(js_name = builtInSchemes)]
+pub fn built_in_schemes() -> Vec<String> {
+    Scheme::BUILT_IN
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -315,17 +314,19 @@ mod tests {
 
     #[test]
     fn headers_split_into_pairs() {
-        let pairs = split_headers("A\0one\0b\0\0C\0three", 6).unwrap();
+        let pairs = split_headers("A\0one\0b\0\0C\0three\0", 3).unwrap();
         assert_eq!(pairs, [("A", "one"), ("b", ""), ("C", "three")]);
         assert!(split_headers("", 0).unwrap().is_empty());
     }
 
     #[test]
     fn a_smuggled_nul_is_refused_rather_than_forging_a_header() {
-        let forged = "X-Other\0x\0Quiltt-Signature\0abc";
-        let err = split_headers(forged, 2).unwrap_err();
-        assert_eq!(err.code(), "malformed_header");
-        assert!(split_headers("odd\0count\0x", 3).is_err());
+        let forged = "X-Other\0x\0Quiltt-Signature\0abc\0";
+        assert_eq!(
+            split_headers(forged, 1).unwrap_err().code(),
+            "malformed_header"
+        );
+        assert!(split_headers("a\0one\0", 2).is_err());
     }
 
     #[test]
@@ -357,25 +358,26 @@ mod tests {
             None,
         )
         .unwrap();
-        let joined = flat.join("\0");
+        let joined: String = flat.iter().map(|field| format!("{field}\0")).collect();
+        let count = (flat.len() / 2) as u32;
         let verifier = WasmVerifier::build(
             "standard",
             &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned()],
             Some(10.0),
         )
         .unwrap();
-        let fields = flat.len() as u32;
-        let ok = verifier
-            .verify_bytes(&joined, fields, b"{}", Some(1_700_000_005.0))
+        let mut out = [0.0; 2];
+        let id = verifier
+            .verify_into(&joined, count, b"{}", Some(1_700_000_005.0), &mut out)
             .unwrap();
         assert_eq!(
-            (ok.key_index, ok.timestamp, ok.webhook_id.as_deref()),
-            (0, Some(1_700_000_000.0), Some("msg_1"))
+            (id.as_deref(), out),
+            (Some("msg_1"), [0.0, 1_700_000_000.0])
         );
-        let late = verifier.verify_bytes(&joined, fields, b"{}", Some(1_700_000_011.0));
+        let late = verifier.verify_into(&joined, count, b"{}", Some(1_700_000_011.0), &mut out);
         assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
         let why = verifier
-            .diagnose_bytes(&joined, fields, b"{ }", Some(1_700_000_000.0))
+            .diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0))
             .unwrap();
         assert!(why.is_some());
     }

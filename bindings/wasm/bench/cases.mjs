@@ -1,0 +1,126 @@
+// The benchmark itself, the same code in Node and in Chromium: verify one
+// Standard Webhooks request (256 B and 1 MiB bodies) with hooksig-wasm and with
+// what users of browsers and edge runtimes reach for instead. Every contestant
+// does a whole verification: build the signed message, HMAC it, compare with
+// the header's signature. One run; the table gives ratios, nothing asserts.
+import * as hooksig from 'hooksig-wasm';
+import { createHMAC, createSHA256 } from 'hash-wasm';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { Webhook as SvixWebhook } from 'svix';
+
+const SIZES = [256, 1 << 20];
+const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 73 + 11) & 0xff);
+const SECRET = `whsec_${btoa(String.fromCharCode(...KEY))}`;
+const encoder = new TextEncoder();
+
+/** A JSON body of exactly `size` bytes. */
+function jsonBody(size) {
+  const head = '{"type":"invoice.paid","data":"';
+  return head + 'x'.repeat(size - head.length - 2) + '"}';
+}
+
+function base64(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+  return btoa(text);
+}
+
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The contestants for one request; each returns (or resolves to) truthy when it verifies. */
+async function contestants(headers, text, bytes) {
+  const id = headers['webhook-id'];
+  const timestamp = headers['webhook-timestamp'];
+  const signature = headers['webhook-signature'].slice(3); // "v1,<base64>"
+  const prefix = encoder.encode(`${id}.${timestamp}.`);
+  const expected = Uint8Array.from(atob(signature), (c) => c.charCodeAt(0));
+
+  const verifier = new hooksig.Verifier('standard', SECRET);
+  const hashWasm = await createHMAC(createSHA256(), KEY);
+  const cryptoKey = await crypto.subtle.importKey('raw', KEY, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const standard = new StandardWebhook(SECRET);
+  const svix = new SvixWebhook(SECRET);
+  const svixHeaders = { 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': headers['webhook-signature'] };
+
+  return [
+    ['hooksig-wasm', () => verifier.verify(headers, bytes)],
+    [
+      'hash-wasm',
+      () => {
+        hashWasm.init();
+        hashWasm.update(prefix);
+        hashWasm.update(bytes);
+        return base64(hashWasm.digest('binary')) === signature;
+      },
+    ],
+    ['@noble/hashes', () => base64(hmac.create(sha256, KEY).update(prefix).update(bytes).digest()) === signature],
+    ['WebCrypto (awaited)', () => crypto.subtle.verify('HMAC', cryptoKey, expected, concat(prefix, bytes))],
+    ['standardwebhooks', () => standard.verify(text, headers)],
+    ['svix', () => svix.verify(text, svixHeaders)],
+  ];
+}
+
+const now = () => performance.now();
+
+/** Runs `fn` (sync, or returning a promise) for about `budget` ms after a check; returns ops/s. */
+async function measure(fn, budget) {
+  const first = fn();
+  const isAsync = typeof first?.then === 'function';
+  if (!(await first)) throw new Error('did not verify');
+  let done = 0;
+  let elapsed = 0;
+  const start = now();
+  while (elapsed < budget) {
+    if (isAsync) {
+      for (let i = 0; i < 8; i++) await fn();
+    } else {
+      for (let i = 0; i < 8; i++) fn();
+    }
+    done += 8;
+    elapsed = now() - start;
+  }
+  return (done * 1000) / elapsed;
+}
+
+/**
+ * Runs every contestant at every size; returns rows
+ * { size, name, opsPerSecond, mbPerSecond, ratio } where ratio = hooksig-wasm / name.
+ */
+export async function runBenchmark({ budget = 1000, log = () => {} } = {}) {
+  const rows = [];
+  for (const size of SIZES) {
+    const text = jsonBody(size);
+    const bytes = encoder.encode(text);
+    const headers = hooksig.sign('standard', SECRET, bytes, { webhookId: 'msg_bench' });
+    const results = [];
+    for (const [name, fn] of await contestants(headers, text, bytes)) {
+      const opsPerSecond = await measure(fn, size > 4096 ? budget * 2 : budget);
+      results.push({ size, name, opsPerSecond, mbPerSecond: (opsPerSecond * size) / 1e6 });
+      log(`${size} B ${name}: ${opsPerSecond.toFixed(0)} ops/s`);
+    }
+    const ours = results[0].opsPerSecond;
+    for (const row of results) rows.push({ ...row, ratio: ours / row.opsPerSecond });
+  }
+  return rows;
+}
+
+/** The rows as a Markdown table. */
+export function table(rows, where) {
+  const lines = [
+    `| ${where} | body | verifies/s | MB/s | hooksig-wasm is |`,
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const size = row.size >= 1 << 20 ? '1 MiB' : `${row.size} B`;
+    const ratio = row.name === 'hooksig-wasm' ? '—' : `${row.ratio.toFixed(2)}×`;
+    lines.push(`| ${row.name} | ${size} | ${row.opsPerSecond.toFixed(0)} | ${row.mbPerSecond.toFixed(1)} | ${ratio} |`);
+  }
+  return lines.join('\n');
+}

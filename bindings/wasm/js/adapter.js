@@ -1,0 +1,51 @@
+'use strict';
+// Adapts the wasm-bindgen exports of the hooksig-wasm crate to the backend
+// contract of bindings/node/SHARED-API.md, which the shared api.js wraps into
+// the public API. Only shape changes live here: one Rust entry point per body
+// type (a string is encoded straight into wasm memory instead of through an
+// extra Uint8Array), and `undefined` from Rust becomes the contract's `null`.
+
+/** The backend object over the generated glue module `wasm`. */
+function createBackend(wasm) {
+  class Verifier {
+    #inner;
+
+    constructor(scheme, secrets, tolerance) {
+      this.#inner = new wasm.WasmVerifier(scheme, secrets, tolerance);
+    }
+
+    get scheme() {
+      return this.#inner.scheme;
+    }
+
+    get tolerance() {
+      return this.#inner.tolerance;
+    }
+
+    verify(headers, count, body, now, out) {
+      const id =
+        typeof body === 'string'
+          ? this.#inner.verifyText(headers, count, body, now, out)
+          : this.#inner.verify(headers, count, body, now, out);
+      return id ?? null;
+    }
+
+    diagnose(headers, count, body, now) {
+      const why =
+        typeof body === 'string'
+          ? this.#inner.diagnoseText(headers, count, body, now)
+          : this.#inner.diagnose(headers, count, body, now);
+      return why ?? null;
+    }
+  }
+
+  function sign(scheme, secret, body, timestamp, webhookId, eventType) {
+    return typeof body === 'string'
+      ? wasm.signText(scheme, secret, body, timestamp, webhookId, eventType)
+      : wasm.sign(scheme, secret, body, timestamp, webhookId, eventType);
+  }
+
+  return { kind: 'wasm', Verifier, sign, builtInSchemes: wasm.builtInSchemes };
+}
+
+module.exports = { createBackend };

@@ -1,0 +1,77 @@
+// Checks of the installed package beyond the shared API test: the size budget,
+// the Workers entry, and the web build running under Node.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { register } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const pkg = join(process.cwd(), 'node_modules', 'hooksig-wasm');
+const BUDGET = 40 * 1024;
+
+function gzipped(files) {
+  return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
+}
+
+test(`what a browser downloads is at most ${BUDGET / 1024} KiB gzipped`, () => {
+  const wasm = gzipped(['web/hooksig_wasm_bg.wasm']);
+  const glue = gzipped(['web/index.js', 'web/hooksig.js', 'web/hooksig_wasm.js']);
+  const raw = readFileSync(join(pkg, 'web/hooksig_wasm_bg.wasm')).length;
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`size: .wasm ${kib(raw)} raw, ${kib(wasm)} gzipped; JS ${kib(glue)} gzipped; total ${kib(wasm + glue)} gzipped (budget ${kib(BUDGET)})`);
+  assert.ok(wasm + glue <= BUDGET, `${wasm + glue} bytes gzipped`);
+});
+
+// wrangler hands a .wasm import over as a compiled WebAssembly.Module; this
+// loader hook does the same, so the Workers entry runs here unchanged.
+const workersWasmImports = `
+export async function load(url, context, next) {
+  if (!url.endsWith('.wasm')) return next(url, context);
+  return {
+    format: 'module',
+    shortCircuit: true,
+    source: 'import { readFileSync } from "node:fs";' +
+      'export default new WebAssembly.Module(readFileSync(new URL(' + JSON.stringify(url) + ')));',
+  };
+}`;
+
+for (const entry of ['web/workerd.js', 'web/index.js']) {
+  test(`the ${entry} entry verifies what it signs`, async (t) => {
+    if (entry === 'web/index.js') {
+      // Node's fetch cannot read file: URLs, which web/index.js uses to find the
+      // .wasm next to it; browsers and Deno can. Hand it the bytes instead.
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = async (url) =>
+        new Response(readFileSync(new URL(url)), { headers: { 'content-type': 'application/wasm' } });
+      t.after(() => {
+        globalThis.fetch = realFetch;
+      });
+    } else {
+      register(`data:text/javascript,${encodeURIComponent(workersWasmImports)}`);
+    }
+    const hooksig = await import(pathToFileURL(join(pkg, entry)).href);
+    assert.equal(hooksig.backend, 'wasm');
+    const body = '{"type":"invoice.paid"}';
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const headers = hooksig.sign('standard', secret, body, { timestamp: 1_700_000_000, webhookId: 'msg_1' });
+    const verifier = new hooksig.Verifier('standard', secret);
+    assert.deepEqual(verifier.verify(new Headers(headers), body, { now: 1_700_000_000 }), {
+      keyIndex: 0,
+      timestamp: 1_700_000_000,
+      webhookId: 'msg_1',
+    });
+    assert.throws(() => verifier.verify(headers, body + ' ', { now: 1_700_000_000 }), hooksig.SignatureMismatchError);
+    // Without a fixed clock the time comes from Date.now(), not from a wasm panic.
+    assert.throws(() => verifier.verify(headers, body), hooksig.TimestampTooOldError);
+  });
+}
+
+test('the clock defaults to Date.now() in the Node build too', async () => {
+  const hooksig = await import('hooksig-wasm');
+  const now = Math.floor(Date.now() / 1000);
+  const headers = hooksig.sign('slack', 'slack-secret', 'x');
+  assert.ok(Math.abs(Number(headers['X-Slack-Request-Timestamp']) - now) <= 5);
+  assert.equal(new hooksig.Verifier('slack', 'slack-secret').verify(headers, 'x').timestamp, Number(headers['X-Slack-Request-Timestamp']));
+});
