@@ -23,10 +23,10 @@ function createBackend(wasm) {
     }
 
     verify(headers, count, body, now, out) {
-      const id =
-        typeof body === 'string'
-          ? this.#inner.verifyText(headers, count, body, now, out)
-          : this.#inner.verify(headers, count, body, now, out);
+      const inner = this.#inner;
+      const id = typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now);
+      out[0] = inner.lastKeyIndex;
+      out[1] = inner.lastTimestamp;
       return id ?? null;
     }
 

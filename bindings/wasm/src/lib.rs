@@ -12,6 +12,7 @@
 //! (`Date.now()`) unless the caller fixed it.
 
 use hooksig::{Error, Scheme, SignOptions};
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
@@ -115,9 +116,14 @@ fn now_or_clock(now: Option<f64>) -> Result<i64, Failure> {
 }
 
 /// A verifier for one scheme and one or more secrets (newest first).
+///
+/// A successful `verify` returns the webhook id and leaves the key index and
+/// timestamp in `lastKeyIndex` / `lastTimestamp`: two number getters cost less
+/// than building a JS object, or a typed array wasm-bindgen copies both ways.
 #[wasm_bindgen(js_name = WasmVerifier)]
 pub struct WasmVerifier {
     inner: hooksig::Verifier,
+    last: Cell<[f64; 2]>,
 }
 
 #[wasm_bindgen(js_class = WasmVerifier)]
@@ -145,7 +151,10 @@ impl WasmVerifier {
                 .ok_or(Failure::Range(TOLERANCE_RANGE))?;
             inner = inner.with_tolerance(seconds);
         }
-        Ok(WasmVerifier { inner })
+        Ok(WasmVerifier {
+            inner,
+            last: Cell::new([f64::NAN; 2]),
+        })
     }
 
     /// The scheme's name (`"custom"` for a custom scheme).
@@ -160,17 +169,27 @@ impl WasmVerifier {
         self.inner.tolerance() as f64
     }
 
-    /// Verifies a request whose body is bytes: returns the webhook id and
-    /// writes the key index to `out[0]` and the timestamp (`NaN`: none) to `out[1]`.
+    /// The key index of the last successful `verify`.
+    #[wasm_bindgen(getter, js_name = lastKeyIndex)]
+    pub fn last_key_index(&self) -> f64 {
+        self.last.get()[0]
+    }
+
+    /// The timestamp of the last successful `verify` (`NaN`: the scheme has none).
+    #[wasm_bindgen(getter, js_name = lastTimestamp)]
+    pub fn last_timestamp(&self) -> f64 {
+        self.last.get()[1]
+    }
+
+    /// Verifies a request whose body is bytes; returns the webhook id.
     pub fn verify(
         &self,
         headers: &str,
         count: u32,
         body: &[u8],
         now: Option<f64>,
-        out: &mut [f64],
     ) -> Result<Option<String>, JsValue> {
-        Ok(self.verify_into(headers, count, body, now, out)?)
+        Ok(self.verify_bytes(headers, count, body, now)?)
     }
 
     /// [`WasmVerifier::verify`] for a string body (hashed as UTF-8).
@@ -181,9 +200,8 @@ impl WasmVerifier {
         count: u32,
         body: &str,
         now: Option<f64>,
-        out: &mut [f64],
     ) -> Result<Option<String>, JsValue> {
-        Ok(self.verify_into(headers, count, body.as_bytes(), now, out)?)
+        Ok(self.verify_bytes(headers, count, body.as_bytes(), now)?)
     }
 
     /// Explains why a request with a bytes body fails; `undefined` when it verifies.
@@ -209,22 +227,21 @@ impl WasmVerifier {
         Ok(self.diagnose_bytes(headers, count, body.as_bytes(), now)?)
     }
 
-    fn verify_into(
+    fn verify_bytes(
         &self,
         headers: &str,
         count: u32,
         body: &[u8],
         now: Option<f64>,
-        out: &mut [f64],
     ) -> Result<Option<String>, Failure> {
         let now = now_or_clock(now)?;
         let verified = self
             .inner
             .verify_at(&split_headers(headers, count)?, body, now)?;
-        if let [key_index, timestamp, ..] = out {
-            *key_index = verified.key_index as f64;
-            *timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
-        }
+        self.last.set([
+            verified.key_index as f64,
+            verified.timestamp.map_or(f64::NAN, |t| t as f64),
+        ]);
         Ok(verified.webhook_id)
     }
 
@@ -243,6 +260,7 @@ impl WasmVerifier {
 }
 
 /// Signs `body` as a sender would; returns header names and values, alternating.
+#[wasm_bindgen]
 pub fn sign(
     scheme: &str,
     secret: &str,
@@ -366,15 +384,12 @@ mod tests {
             Some(10.0),
         )
         .unwrap();
-        let mut out = [0.0; 2];
         let id = verifier
-            .verify_into(&joined, count, b"{}", Some(1_700_000_005.0), &mut out)
+            .verify_bytes(&joined, count, b"{}", Some(1_700_000_005.0))
             .unwrap();
-        assert_eq!(
-            (id.as_deref(), out),
-            (Some("msg_1"), [0.0, 1_700_000_000.0])
-        );
-        let late = verifier.verify_into(&joined, count, b"{}", Some(1_700_000_011.0), &mut out);
+        assert_eq!(id.as_deref(), Some("msg_1"));
+        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0]);
+        let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
         assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
         let why = verifier
             .diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0))

@@ -68,6 +68,15 @@ for (const entry of ['web/workerd.js', 'web/index.js']) {
   });
 }
 
+test('sign takes bytes and strings alike', async () => {
+  const { sign } = await import('hooksig-wasm');
+  const body = '{"type":"invoice.paid","note":"\u00e9"}';
+  for (const scheme of ['quiltt', 'standard', 'github']) {
+    const options = { timestamp: 1_700_000_000, webhookId: 'msg_1' };
+    assert.deepEqual(sign(scheme, 'whsec_c2VjcmV0LXNlY3JldA==', new TextEncoder().encode(body), options), sign(scheme, 'whsec_c2VjcmV0LXNlY3JldA==', body, options));
+  }
+});
+
 test('the clock defaults to Date.now() in the Node build too', async () => {
   const hooksig = await import('hooksig-wasm');
   const now = Math.floor(Date.now() / 1000);
