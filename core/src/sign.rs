@@ -1,6 +1,6 @@
 //! Signing: the full header set a sender attaches, for every scheme.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::scheme::{Encoding, Scheme, SignatureFormat};
 use crate::secret::{BASE64, prepared_key};
 use crate::verify::{ParsedRequest, Timestamp, unix_now};
@@ -40,6 +40,17 @@ pub fn sign<S: AsRef<str>>(
     let timestamp = profile
         .has_timestamp()
         .then(|| options.timestamp.unwrap_or_else(unix_now));
+    if timestamp.is_some_and(|t| t < 0) {
+        // Receivers (hooksig included) only accept Unix seconds as plain digits.
+        let header = profile
+            .timestamp_header
+            .as_deref()
+            .unwrap_or(&profile.signature_header);
+        return Err(Error::MalformedHeader {
+            header: header.to_owned(),
+            reason: "cannot sign a timestamp before 1970".into(),
+        });
+    }
     let timestamp_text = timestamp.map(|t| t.to_string());
     let id = match (&options.webhook_id, &profile.id_header) {
         (Some(id), _) => Some(id.clone()),

@@ -1091,5 +1091,11 @@ fn sign_cases() -> Vec<Value> {
             "timestamp": NOW, "webhook_id": null, "event_type": null, "expect": fail("invalid_secret"),
         }));
     }
+    // Found by the no-panic property test: a negative timestamp signed into a header no receiver accepts.
+    out.push(json!({
+        "name": "slack/sign rejects a timestamp before 1970", "source": "hand-written (regression)", "scheme": "slack",
+        "secret": "slack-secret", "body": "{}", "timestamp": -1, "webhook_id": null, "event_type": null,
+        "expect": fail("malformed_header"),
+    }));
     out
 }
