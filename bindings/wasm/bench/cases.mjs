@@ -70,11 +70,8 @@ async function contestants(headers, text, bytes) {
 
 const now = () => performance.now();
 
-/** Runs `fn` (sync, or returning a promise) for about `budget` ms after a check; returns ops/s. */
-async function measure(fn, budget) {
-  const first = fn();
-  const isAsync = typeof first?.then === 'function';
-  if (!(await first)) throw new Error('did not verify');
+/** Calls `fn` (sync, or returning a promise) for about `budget` ms; returns ops/s. */
+async function measure(fn, isAsync, budget) {
   let done = 0;
   let elapsed = 0;
   const start = now();
@@ -90,24 +87,38 @@ async function measure(fn, budget) {
   return (done * 1000) / elapsed;
 }
 
+// The contestants take turns, ROUNDS times, and each keeps its best round:
+// on a shared machine a burst of load then hits one round of everyone
+// instead of the whole measurement of one contestant.
+const ROUNDS = 5;
+
 /**
  * Runs every contestant at every size; returns rows
  * { size, name, opsPerSecond, mbPerSecond, ratio } where ratio = hooksig-wasm / name.
  */
-export async function runBenchmark({ budget = 1000, log = () => {} } = {}) {
+export async function runBenchmark({ budget = 2500, log = () => {} } = {}) {
   const rows = [];
   for (const size of SIZES) {
     const text = jsonBody(size);
     const bytes = encoder.encode(text);
     const headers = hooksig.sign('standard', SECRET, bytes, { webhookId: 'msg_bench' });
-    const results = [];
+    const runners = [];
     for (const [name, fn] of await contestants(headers, text, bytes)) {
-      const opsPerSecond = await measure(fn, size > 4096 ? budget * 2 : budget);
-      results.push({ size, name, opsPerSecond, mbPerSecond: (opsPerSecond * size) / 1e6 });
-      log(`${size} B ${name}: ${opsPerSecond.toFixed(0)} ops/s`);
+      const first = fn();
+      if (!(await first)) throw new Error(`${name} did not verify`);
+      runners.push({ name, fn, isAsync: typeof first?.then === 'function', best: 0 });
     }
-    const ours = results[0].opsPerSecond;
-    for (const row of results) rows.push({ ...row, ratio: ours / row.opsPerSecond });
+    const slice = (size > 4096 ? 2 * budget : budget) / ROUNDS;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const runner of runners) {
+        runner.best = Math.max(runner.best, await measure(runner.fn, runner.isAsync, slice));
+      }
+    }
+    const ours = runners[0].best;
+    for (const { name, best } of runners) {
+      log(`${size} B ${name}: ${best.toFixed(0)} verifies/s`);
+      rows.push({ size, name, opsPerSecond: best, mbPerSecond: (best * size) / 1e6, ratio: ours / best });
+    }
   }
   return rows;
 }
