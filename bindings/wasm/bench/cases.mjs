@@ -90,7 +90,7 @@ async function measure(fn, isAsync, budget) {
 // The contestants take turns, ROUNDS times, and each keeps its best round:
 // on a shared machine a burst of load then hits one round of everyone
 // instead of the whole measurement of one contestant.
-const ROUNDS = 5;
+const ROUNDS = 10;
 
 /**
  * Runs every contestant at every size; returns rows

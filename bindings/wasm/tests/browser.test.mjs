@@ -1,33 +1,22 @@
 // The browser proof: a page served from 127.0.0.1 loads the installed
 // package's web build in headless Chromium, runs every vector, and this test
 // reads the results back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VECTORS, launchChromium, serve } from './support.mjs';
+import { VECTORS, servedToChromium } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({
-    '/': join(here, 'browser'),
-    '/node_modules/': join(process.cwd(), 'node_modules'),
-    '/vectors/': VECTORS,
-  });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+const session = servedToChromium({
+  '/': join(here, 'browser'),
+  '/node_modules/': join(process.cwd(), 'node_modules'),
+  '/vectors/': VECTORS,
 });
 
 test('every vector passes in Chromium', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/vectors.html`);
+  const page = await session.browser.newPage();
+  await page.goto(`${session.url}/vectors.html`);
   const handle = await page.waitForFunction(() => window.hooksigResults, null, { timeout: 60_000 });
   const results = await handle.jsonValue();
   console.log(`chromium: ${results.userAgent.match(/Chrome\/[\d.]+/)?.[0]}, backend ${results.backend}`);

@@ -1,33 +1,22 @@
 // examples/browser as a person uses it: fill in a signed sample, verify it,
 // tamper with the body, verify again; screenshots land in target/wasm/screenshots.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchChromium, serve } from './support.mjs';
+import { ROOT, servedToChromium } from './support.mjs';
 
 const screenshots = join(ROOT, 'target/wasm/screenshots');
-let server;
-let browser;
-
-before(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  server = await serve({
-    '/': join(ROOT, 'examples/browser'),
-    '/node_modules/': join(process.cwd(), 'node_modules'),
-  });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+mkdirSync(screenshots, { recursive: true });
+const session = servedToChromium({
+  '/': join(ROOT, 'examples/browser'),
+  '/node_modules/': join(process.cwd(), 'node_modules'),
 });
 
 test('examples/browser verifies a sample and explains a tampered body', async () => {
-  const page = await browser.newPage();
+  const page = await session.browser.newPage();
   await page.setViewportSize({ width: 900, height: 820 });
-  await page.goto(`${server.url}/`);
+  await page.goto(`${session.url}/`);
   await page.waitForSelector('body[data-ready="true"]');
 
   await page.selectOption('#scheme', 'standard');

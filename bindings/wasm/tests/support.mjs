@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const TYPES = {
@@ -75,4 +76,23 @@ export async function launchChromium() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a test file: serves `mounts` and starts Chromium before its tests,
+ * stops both after them. The returned object's `url` and `browser` are set
+ * once the tests run.
+ */
+export function servedToChromium(mounts) {
+  const session = {};
+  before(async () => {
+    session.server = await serve(mounts);
+    session.url = session.server.url;
+    session.browser = await launchChromium();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }
