@@ -49,6 +49,7 @@ cd "$PROJECT"
 
 say "hooksig through its WASM fallback (HOOKSIG_FORCE_WASM=1): shared API test"
 HOOKSIG_PACKAGE=hooksig HOOKSIG_FORCE_WASM=1 node --test --test-reporter=dot test/api.shared.test.mjs
+echo "hooksig with HOOKSIG_FORCE_WASM=1: the shared API test passes on the WASM backend"
 
 say "hooksig-wasm: shared API test, Chromium, example pages, size, edge example"
 HOOKSIG_PACKAGE=hooksig-wasm node --test --test-concurrency=1 test/*.test.mjs edge-fetch/*.test.mjs
