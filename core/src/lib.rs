@@ -22,15 +22,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod catalog;
 mod diagnose;
 mod error;
+pub mod events;
+mod matcher;
 pub mod samples;
 mod scheme;
 mod secret;
 mod sign;
+pub mod tratta;
 mod verify;
 
+pub use catalog::Catalog;
 pub use error::{Error, Result};
+pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
 pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
 pub use secret::Secret;
 pub use sign::{SignOptions, sign};

@@ -4,6 +4,7 @@
 //! bad ciphertext / non-2xx, 2 usage or configuration error.
 
 mod demo;
+mod route;
 mod send;
 
 use clap::{Args, Parser, Subcommand};
@@ -29,6 +30,10 @@ enum Command {
     Sign(SignArgs),
     /// Verify a request given as headers and a body (stdin by default).
     Verify(VerifyArgs),
+    /// Print, per event TYPE, the indexes of the patterns that match it.
+    Match(route::MatchArgs),
+    /// Decrypt a Tratta payload (base64, stdin by default) and print the plaintext.
+    Decrypt(route::DecryptArgs),
     /// POST a signed sample event (or --body-file) to a local receiver and print the status.
     Send(SendArgs),
     /// Sign sample events for every provider, verify them, and show tampered ones rejected.
@@ -180,6 +185,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(args) => sign(args),
         Command::Verify(args) => verify(args),
+        Command::Match(args) => route::run_match(args),
+        Command::Decrypt(args) => route::run_decrypt(args),
         Command::Send(args) => send::run(args),
         Command::Demo => demo::run(),
     };

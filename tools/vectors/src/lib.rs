@@ -9,6 +9,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use hooksig::{Scheme, SignOptions, samples};
 use serde_json::{Value, json};
 
+mod decrypt;
+mod matching;
 mod providers;
 
 /// "Now" for every generated case: 2023-11-14T22:13:20Z.
@@ -25,6 +27,8 @@ pub fn generate() -> Vec<VectorFile> {
     vec![
         file("verify.json", VERIFY_ABOUT, verify_cases()),
         file("sign.json", SIGN_ABOUT, sign_cases()),
+        file("match.json", matching::ABOUT, matching::cases()),
+        file("decrypt.json", decrypt::ABOUT, decrypt::cases()),
     ]
 }
 
