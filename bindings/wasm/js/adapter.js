@@ -45,7 +45,41 @@ function createBackend(wasm) {
       : wasm.sign(scheme, secret, body, timestamp, webhookId, eventType);
   }
 
-  return { kind: 'wasm', Verifier, sign, builtInSchemes: wasm.builtInSchemes };
+  class EventMatcher {
+    #inner;
+
+    constructor(patterns, scope) {
+      this.#inner = new wasm.WasmEventMatcher(patterns, scope);
+    }
+
+    matches(eventType) {
+      return this.#inner.matches(eventType);
+    }
+
+    matching(eventType) {
+      return this.#inner.matching(eventType);
+    }
+
+    unknownPatterns(catalog) {
+      return JSON.parse(this.#inner.unknownPatternsJson(catalog));
+    }
+  }
+
+  // Off the hot path: strings become bytes here rather than in one more
+  // Rust entry point per function.
+  const encoder = new TextEncoder();
+  const bytes = (data) => (typeof data === 'string' ? encoder.encode(data) : data);
+
+  return {
+    kind: 'wasm',
+    Verifier,
+    sign,
+    builtInSchemes: wasm.builtInSchemes,
+    EventMatcher,
+    eventTypes: (scheme, headers, count, body) => wasm.eventTypes(scheme, headers, count, bytes(body)),
+    trattaDecrypt: (secret, data) => wasm.trattaDecrypt(secret, bytes(data)),
+    trattaEncrypt: (secret, plaintext) => wasm.trattaEncrypt(secret, bytes(plaintext)),
+  };
 }
 
 module.exports = { createBackend };

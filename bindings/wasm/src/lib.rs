@@ -11,7 +11,7 @@
 //! `wasm32-unknown-unknown`, so every call takes "now" from JavaScript
 //! (`Date.now()`) unless the caller fixed it.
 
-use hooksig::{Error, Scheme, SignOptions};
+use hooksig::{Catalog, Error, EventMatcher, Scheme, SignOptions};
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
@@ -326,6 +326,90 @@ pub fn built_in_schemes() -> Vec<String> {
         .collect()
 }
 
+/// A compiled list of event-type patterns.
+#[wasm_bindgen(js_name = WasmEventMatcher)]
+pub struct WasmEventMatcher {
+    inner: EventMatcher,
+}
+
+#[wasm_bindgen(js_class = WasmEventMatcher)]
+impl WasmEventMatcher {
+    /// Compiles `patterns`; `scope` makes a pattern without `*` match every type below it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(patterns: Vec<String>, scope: bool) -> Result<WasmEventMatcher, JsValue> {
+        let inner = EventMatcher::new(&patterns, scope).map_err(Failure::Core)?;
+        Ok(WasmEventMatcher { inner })
+    }
+
+    /// Whether any pattern matches `event_type`.
+    pub fn matches(&self, event_type: &str) -> bool {
+        self.inner.matches(event_type)
+    }
+
+    /// The indexes of the matching patterns, ascending.
+    pub fn matching(&self, event_type: &str) -> Vec<u32> {
+        self.inner
+            .matching(event_type)
+            .into_iter()
+            .map(|index| index as u32)
+            .collect()
+    }
+
+    /// The patterns that match no type of `catalog`'s provider, as JSON
+    /// `[{"index", "pattern", "suggestion"}]` (the JS layer parses it).
+    #[wasm_bindgen(js_name = unknownPatternsJson)]
+    pub fn unknown_patterns_json(&self, catalog: &str) -> Result<String, JsValue> {
+        Ok(unknown_patterns_json(&self.inner, catalog)?)
+    }
+}
+
+fn unknown_patterns_json(matcher: &EventMatcher, catalog: &str) -> Result<String, Failure> {
+    let catalog = Catalog::for_provider(catalog).ok_or_else(|| Error::InvalidScheme {
+        reason: format!(
+            "no event catalogue for {catalog:?}; there are catalogues for {}",
+            Catalog::ALL
+                .iter()
+                .map(Catalog::name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let unknown: Vec<serde_json::Value> = matcher
+        .unknown_patterns(catalog)
+        .into_iter()
+        .map(|u| serde_json::json!({ "index": u.index, "pattern": u.pattern, "suggestion": u.suggestion }))
+        .collect();
+    Ok(serde_json::Value::from(unknown).to_string())
+}
+
+/// The event types a request carries, one per event, in payload order.
+#[wasm_bindgen(js_name = eventTypes)]
+pub fn event_types(
+    scheme: &str,
+    headers: &str,
+    count: u32,
+    body: &[u8],
+) -> Result<Vec<String>, JsValue> {
+    let types = parse_scheme(scheme)
+        .and_then(|scheme| {
+            hooksig::events::event_types(&scheme, &split_headers(headers, count)?, body)
+        })
+        .map_err(Failure::Core)?;
+    Ok(types)
+}
+
+/// Decrypts a Tratta payload (base64 text as bytes) with the webhook secret.
+#[wasm_bindgen(js_name = trattaDecrypt)]
+pub fn tratta_decrypt(secret: &str, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    Ok(hooksig::tratta::decrypt(secret, data).map_err(Failure::Core)?)
+}
+
+/// Encrypts `plaintext` as Tratta does; returns base64 text.
+#[wasm_bindgen(js_name = trattaEncrypt)]
+pub fn tratta_encrypt(secret: &str, plaintext: &[u8]) -> Result<String, JsValue> {
+    Ok(hooksig::tratta::encrypt(secret, plaintext).map_err(Failure::Core)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +479,18 @@ mod tests {
             .diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0))
             .unwrap();
         assert!(why.is_some());
+    }
+
+    #[test]
+    fn unknown_patterns_come_as_json_and_need_a_known_catalogue() {
+        let matcher = EventMatcher::new(&["profile", "connection.synced.sucessful"], true).unwrap();
+        let json = unknown_patterns_json(&matcher, "quiltt").unwrap();
+        assert_eq!(
+            json,
+            r#"[{"index":1,"pattern":"connection.synced.sucessful","suggestion":"connection.synced.successful"}]"#
+        );
+        let err = unknown_patterns_json(&matcher, "stripe").unwrap_err();
+        assert!(matches!(err, Failure::Core(e) if e.code() == "invalid_scheme"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ const BUDGET = 40 * 1024;
 // Where the package stands today: serde_json, core::fmt and the diagnose
 // sentences of the core weigh more than the budget on their own (see
 // README.md, "Size"). This ceiling catches regressions until the core slims.
-const CEILING = 80 * 1024;
+const CEILING = 110 * 1024;
 
 function gzipped(files) {
   return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length, 0);
@@ -88,6 +88,18 @@ test('sign takes bytes and strings alike', async () => {
     const options = { timestamp: 1_700_000_000, webhookId: 'msg_1' };
     assert.deepEqual(sign(scheme, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', new TextEncoder().encode(body), options), sign(scheme, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', body, options));
   }
+});
+
+test('tratta.encrypt is random and decrypts back; eventTypes reads the payload', async () => {
+  const { tratta, eventTypes, EventMatcher } = await import('hooksig-wasm');
+  const secret = 'tratta-secret-0123456789';
+  const [a, b] = [tratta.encrypt(secret, 'hello'), tratta.encrypt(secret, new TextEncoder().encode('hello'))];
+  assert.notEqual(a, b);
+  assert.deepEqual([...tratta.decrypt(secret, a)], [...new TextEncoder().encode('hello')]);
+  assert.throws(() => tratta.decrypt('another-secret-0123456789', a), { code: 'decryption_failed' });
+  const types = eventTypes('github', { 'x-github-event': 'pull_request' }, '{"action":"opened"}');
+  assert.deepEqual(types, ['pull_request.opened']);
+  assert.deepEqual(new EventMatcher(['pull_request', 'push'], { scope: true }).matching(types[0]), [0]);
 });
 
 test('the clock defaults to Date.now() in the Node build too', async () => {
