@@ -1,0 +1,85 @@
+'use strict';
+// Adapts the wasm-bindgen exports of the hooksig-wasm crate to the backend
+// contract of bindings/node/SHARED-API.md, which the shared api.js wraps into
+// the public API. Only shape changes live here: one Rust entry point per body
+// type (a string is encoded straight into wasm memory instead of through an
+// extra Uint8Array), and `undefined` from Rust becomes the contract's `null`.
+
+/** The backend object over the generated glue module `wasm`. */
+function createBackend(wasm) {
+  class Verifier {
+    #inner;
+
+    constructor(scheme, secrets, tolerance) {
+      this.#inner = new wasm.WasmVerifier(scheme, secrets, tolerance);
+    }
+
+    get scheme() {
+      return this.#inner.scheme;
+    }
+
+    get tolerance() {
+      return this.#inner.tolerance;
+    }
+
+    verify(headers, count, body, now, out) {
+      const inner = this.#inner;
+      const id = typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now);
+      out[0] = inner.lastKeyIndex;
+      out[1] = inner.lastTimestamp;
+      return id ?? null;
+    }
+
+    diagnose(headers, count, body, now) {
+      const why =
+        typeof body === 'string'
+          ? this.#inner.diagnoseText(headers, count, body, now)
+          : this.#inner.diagnose(headers, count, body, now);
+      return why ?? null;
+    }
+  }
+
+  function sign(scheme, secret, body, timestamp, webhookId, eventType) {
+    return typeof body === 'string'
+      ? wasm.signText(scheme, secret, body, timestamp, webhookId, eventType)
+      : wasm.sign(scheme, secret, body, timestamp, webhookId, eventType);
+  }
+
+  class EventMatcher {
+    #inner;
+
+    constructor(patterns, scope) {
+      this.#inner = new wasm.WasmEventMatcher(patterns, scope);
+    }
+
+    matches(eventType) {
+      return this.#inner.matches(eventType);
+    }
+
+    matching(eventType) {
+      return this.#inner.matching(eventType);
+    }
+
+    unknownPatterns(catalog) {
+      return JSON.parse(this.#inner.unknownPatternsJson(catalog));
+    }
+  }
+
+  // Off the hot path: strings become bytes here rather than in one more
+  // Rust entry point per function.
+  const encoder = new TextEncoder();
+  const bytes = (data) => (typeof data === 'string' ? encoder.encode(data) : data);
+
+  return {
+    kind: 'wasm',
+    Verifier,
+    sign,
+    builtInSchemes: wasm.builtInSchemes,
+    EventMatcher,
+    eventTypes: (scheme, headers, count, body) => wasm.eventTypes(scheme, headers, count, bytes(body)),
+    trattaDecrypt: (secret, data) => wasm.trattaDecrypt(secret, bytes(data)),
+    trattaEncrypt: (secret, plaintext) => wasm.trattaEncrypt(secret, bytes(plaintext)),
+  };
+}
+
+module.exports = { createBackend };

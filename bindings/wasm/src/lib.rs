@@ -1,0 +1,504 @@
+//! WebAssembly backend of `hooksig` for browsers and edge runtimes.
+//!
+//! This crate is the low-level half of the npm package `hooksig-wasm`. It
+//! implements the backend contract of `bindings/node/SHARED-API.md` (the
+//! `Verifier`, `sign`, ... that the shared `api.js` wraps), so the wasm and
+//! native packages expose one JS API: headers arrive as one
+//! `name\0value\0...` string plus the pair count (one UTF-8 encode instead
+//! of one per header), and errors leave as an `Error` carrying `.code`.
+//!
+//! Nothing here reads a clock: `std::time::SystemTime::now()` panics on
+//! `wasm32-unknown-unknown`, so every call takes "now" from JavaScript
+//! (`Date.now()`) unless the caller fixed it.
+
+use hooksig::{Catalog, Error, EventMatcher, Scheme, SignOptions};
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export function hooksigError(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+export function rangeError(message) {
+  return new RangeError(message);
+}
+export function nowSeconds() {
+  return Math.floor(Date.now() / 1000);
+}
+"#)]
+extern "C" {
+    /// An `Error` carrying `.code`; the JS layer re-throws it as the typed class.
+    #[wasm_bindgen(js_name = hooksigError)]
+    fn hooksig_error(code: &str, message: String) -> JsValue;
+    #[wasm_bindgen(js_name = rangeError)]
+    fn range_error(message: &str) -> JsValue;
+    #[wasm_bindgen(js_name = nowSeconds)]
+    fn now_seconds() -> f64;
+}
+
+/// Why a call failed before or inside the core.
+#[derive(Debug, PartialEq)]
+enum Failure {
+    Core(Error),
+    /// A number argument that is not a usable count of seconds.
+    Range(&'static str),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Core(error)
+    }
+}
+
+impl From<Failure> for JsValue {
+    fn from(failure: Failure) -> JsValue {
+        match failure {
+            Failure::Core(error) => hooksig_error(error.code(), error.to_string()),
+            Failure::Range(message) => range_error(message),
+        }
+    }
+}
+
+/// Reads a scheme argument: a built-in name, or a custom scheme as JSON text
+/// (the JS layer stringifies a custom-scheme object).
+fn parse_scheme(scheme: &str) -> Result<Scheme, Error> {
+    if scheme.trim_start().starts_with('{') {
+        Scheme::custom_from_json(scheme)
+    } else {
+        Scheme::from_name(scheme)
+    }
+}
+
+/// Splits the JS layer's `name\0value\0...` text into `count` pairs.
+fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>, Error> {
+    let mut parts = text.split_terminator('\0');
+    let mut pairs = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        match (parts.next(), parts.next()) {
+            (Some(name), Some(value)) => pairs.push((name, value)),
+            _ => return Err(smuggled_nul()),
+        }
+    }
+    if parts.next().is_some() {
+        return Err(smuggled_nul());
+    }
+    Ok(pairs)
+}
+
+fn smuggled_nul() -> Error {
+    Error::MalformedHeader {
+        header: "headers".to_owned(),
+        reason: "a header name or value contains a NUL character".to_owned(),
+    }
+}
+
+const TOLERANCE_RANGE: &str = "tolerance must be a whole, non-negative number of seconds";
+
+/// Largest integer a JS number holds exactly; beyond it seconds are not whole.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+fn whole_seconds(value: f64, what: &'static str) -> Result<i64, Failure> {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() <= MAX_SAFE_INTEGER {
+        // Exact: checked above to be a whole number within ±2^53.
+        Ok(value as i64)
+    } else {
+        Err(Failure::Range(what))
+    }
+}
+
+fn now_or_clock(now: Option<f64>) -> Result<i64, Failure> {
+    whole_seconds(
+        now.unwrap_or_else(now_seconds),
+        "now must be a whole number of Unix seconds",
+    )
+}
+
+/// A verifier for one scheme and one or more secrets (newest first).
+///
+/// A successful `verify` returns the webhook id and leaves the key index and
+/// timestamp in `lastKeyIndex` / `lastTimestamp`: two number getters cost less
+/// than building a JS object, or a typed array wasm-bindgen copies both ways.
+#[wasm_bindgen(js_name = WasmVerifier)]
+pub struct WasmVerifier {
+    inner: hooksig::Verifier,
+    last: Cell<[f64; 2]>,
+}
+
+#[wasm_bindgen(js_class = WasmVerifier)]
+impl WasmVerifier {
+    /// `scheme` is a built-in name or custom-scheme JSON; `tolerance` is in seconds.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        scheme: &str,
+        secrets: Vec<String>,
+        tolerance: Option<f64>,
+    ) -> Result<WasmVerifier, JsValue> {
+        Ok(Self::build(scheme, &secrets, tolerance)?)
+    }
+
+    fn build(
+        scheme: &str,
+        secrets: &[String],
+        tolerance: Option<f64>,
+    ) -> Result<WasmVerifier, Failure> {
+        let mut inner = hooksig::Verifier::new(parse_scheme(scheme)?, secrets)?;
+        if let Some(seconds) = tolerance {
+            let seconds = whole_seconds(seconds, TOLERANCE_RANGE)
+                .ok()
+                .and_then(|s| u64::try_from(s).ok())
+                .ok_or(Failure::Range(TOLERANCE_RANGE))?;
+            inner = inner.with_tolerance(seconds);
+        }
+        Ok(WasmVerifier {
+            inner,
+            last: Cell::new([f64::NAN; 2]),
+        })
+    }
+
+    /// The scheme's name (`"custom"` for a custom scheme).
+    #[wasm_bindgen(getter)]
+    pub fn scheme(&self) -> String {
+        self.inner.scheme().name().to_owned()
+    }
+
+    /// The timestamp tolerance in seconds.
+    #[wasm_bindgen(getter)]
+    pub fn tolerance(&self) -> f64 {
+        self.inner.tolerance() as f64
+    }
+
+    /// The key index of the last successful `verify`.
+    #[wasm_bindgen(getter, js_name = lastKeyIndex)]
+    pub fn last_key_index(&self) -> f64 {
+        self.last.get()[0]
+    }
+
+    /// The timestamp of the last successful `verify` (`NaN`: the scheme has none).
+    #[wasm_bindgen(getter, js_name = lastTimestamp)]
+    pub fn last_timestamp(&self) -> f64 {
+        self.last.get()[1]
+    }
+
+    /// Verifies a request whose body is bytes; returns the webhook id.
+    pub fn verify(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &[u8],
+        now: Option<f64>,
+    ) -> Result<Option<String>, JsValue> {
+        Ok(self.verify_bytes(headers, count, body, now)?)
+    }
+
+    /// [`WasmVerifier::verify`] for a string body (hashed as UTF-8).
+    #[wasm_bindgen(js_name = verifyText)]
+    pub fn verify_text(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &str,
+        now: Option<f64>,
+    ) -> Result<Option<String>, JsValue> {
+        Ok(self.verify_bytes(headers, count, body.as_bytes(), now)?)
+    }
+
+    /// Explains why a request with a bytes body fails; `undefined` when it verifies.
+    pub fn diagnose(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &[u8],
+        now: Option<f64>,
+    ) -> Result<Option<String>, JsValue> {
+        Ok(self.diagnose_bytes(headers, count, body, now)?)
+    }
+
+    /// [`WasmVerifier::diagnose`] for a string body (hashed as UTF-8).
+    #[wasm_bindgen(js_name = diagnoseText)]
+    pub fn diagnose_text(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &str,
+        now: Option<f64>,
+    ) -> Result<Option<String>, JsValue> {
+        Ok(self.diagnose_bytes(headers, count, body.as_bytes(), now)?)
+    }
+
+    fn verify_bytes(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &[u8],
+        now: Option<f64>,
+    ) -> Result<Option<String>, Failure> {
+        let now = now_or_clock(now)?;
+        let verified = self
+            .inner
+            .verify_at(&split_headers(headers, count)?, body, now)?;
+        self.last.set([
+            verified.key_index as f64,
+            verified.timestamp.map_or(f64::NAN, |t| t as f64),
+        ]);
+        Ok(verified.webhook_id)
+    }
+
+    fn diagnose_bytes(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &[u8],
+        now: Option<f64>,
+    ) -> Result<Option<String>, Failure> {
+        let now = now_or_clock(now)?;
+        Ok(self
+            .inner
+            .diagnose_at(&split_headers(headers, count)?, body, now))
+    }
+}
+
+/// Signs `body` as a sender would; returns header names and values, alternating.
+#[wasm_bindgen]
+pub fn sign(
+    scheme: &str,
+    secret: &str,
+    body: &[u8],
+    timestamp: Option<f64>,
+    webhook_id: Option<String>,
+    event_type: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    Ok(sign_flat(
+        scheme, secret, body, timestamp, webhook_id, event_type,
+    )?)
+}
+
+/// [`sign`] for a string body (signed as UTF-8).
+#[wasm_bindgen(js_name = signText)]
+pub fn sign_text(
+    scheme: &str,
+    secret: &str,
+    body: &str,
+    timestamp: Option<f64>,
+    webhook_id: Option<String>,
+    event_type: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    Ok(sign_flat(
+        scheme,
+        secret,
+        body.as_bytes(),
+        timestamp,
+        webhook_id,
+        event_type,
+    )?)
+}
+
+fn sign_flat(
+    scheme: &str,
+    secret: &str,
+    body: &[u8],
+    timestamp: Option<f64>,
+    webhook_id: Option<String>,
+    event_type: Option<String>,
+) -> Result<Vec<String>, Failure> {
+    let options = SignOptions {
+        timestamp: Some(whole_seconds(
+            timestamp.unwrap_or_else(now_seconds),
+            "timestamp must be a whole number of Unix seconds",
+        )?),
+        webhook_id,
+        event_type,
+    };
+    let headers = hooksig::sign(&parse_scheme(scheme)?, secret, body, &options)?;
+    Ok(headers
+        .into_iter()
+        .flat_map(|(name, value)| [name, value])
+        .collect())
+}
+
+/// The names of the built-in schemes.
+#[wasm_bindgen(js_name = builtInSchemes)]
+pub fn built_in_schemes() -> Vec<String> {
+    Scheme::BUILT_IN
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect()
+}
+
+/// A compiled list of event-type patterns.
+#[wasm_bindgen(js_name = WasmEventMatcher)]
+pub struct WasmEventMatcher {
+    inner: EventMatcher,
+}
+
+#[wasm_bindgen(js_class = WasmEventMatcher)]
+impl WasmEventMatcher {
+    /// Compiles `patterns`; `scope` makes a pattern without `*` match every type below it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(patterns: Vec<String>, scope: bool) -> Result<WasmEventMatcher, JsValue> {
+        let inner = EventMatcher::new(&patterns, scope).map_err(Failure::Core)?;
+        Ok(WasmEventMatcher { inner })
+    }
+
+    /// Whether any pattern matches `event_type`.
+    pub fn matches(&self, event_type: &str) -> bool {
+        self.inner.matches(event_type)
+    }
+
+    /// The indexes of the matching patterns, ascending.
+    pub fn matching(&self, event_type: &str) -> Vec<u32> {
+        self.inner
+            .matching(event_type)
+            .into_iter()
+            .map(|index| index as u32)
+            .collect()
+    }
+
+    /// The patterns that match no type of `catalog`'s provider, as JSON
+    /// `[{"index", "pattern", "suggestion"}]` (the JS layer parses it).
+    #[wasm_bindgen(js_name = unknownPatternsJson)]
+    pub fn unknown_patterns_json(&self, catalog: &str) -> Result<String, JsValue> {
+        Ok(unknown_patterns_json(&self.inner, catalog)?)
+    }
+}
+
+fn unknown_patterns_json(matcher: &EventMatcher, catalog: &str) -> Result<String, Failure> {
+    let catalog = Catalog::for_provider(catalog).ok_or_else(|| Error::InvalidScheme {
+        reason: format!(
+            "no event catalogue for {catalog:?}; there are catalogues for {}",
+            Catalog::ALL
+                .iter()
+                .map(Catalog::name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let unknown: Vec<serde_json::Value> = matcher
+        .unknown_patterns(catalog)
+        .into_iter()
+        .map(|u| serde_json::json!({ "index": u.index, "pattern": u.pattern, "suggestion": u.suggestion }))
+        .collect();
+    Ok(serde_json::Value::from(unknown).to_string())
+}
+
+/// The event types a request carries, one per event, in payload order.
+#[wasm_bindgen(js_name = eventTypes)]
+pub fn event_types(
+    scheme: &str,
+    headers: &str,
+    count: u32,
+    body: &[u8],
+) -> Result<Vec<String>, JsValue> {
+    let types = parse_scheme(scheme)
+        .and_then(|scheme| {
+            hooksig::events::event_types(&scheme, &split_headers(headers, count)?, body)
+        })
+        .map_err(Failure::Core)?;
+    Ok(types)
+}
+
+/// Decrypts a Tratta payload (base64 text as bytes) with the webhook secret.
+#[wasm_bindgen(js_name = trattaDecrypt)]
+pub fn tratta_decrypt(secret: &str, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    Ok(hooksig::tratta::decrypt(secret, data).map_err(Failure::Core)?)
+}
+
+/// Encrypts `plaintext` as Tratta does; returns base64 text.
+#[wasm_bindgen(js_name = trattaEncrypt)]
+pub fn tratta_encrypt(secret: &str, plaintext: &[u8]) -> Result<String, JsValue> {
+    Ok(hooksig::tratta::encrypt(secret, plaintext).map_err(Failure::Core)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_split_into_pairs() {
+        let pairs = split_headers("A\0one\0b\0\0C\0three\0", 3).unwrap();
+        assert_eq!(pairs, [("A", "one"), ("b", ""), ("C", "three")]);
+        assert!(split_headers("", 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_smuggled_nul_is_refused_rather_than_forging_a_header() {
+        let forged = "X-Other\0x\0Quiltt-Signature\0abc\0";
+        assert_eq!(
+            split_headers(forged, 1).unwrap_err().code(),
+            "malformed_header"
+        );
+        assert!(split_headers("a\0one\0", 2).is_err());
+    }
+
+    #[test]
+    fn scheme_is_a_name_or_custom_json() {
+        assert_eq!(parse_scheme("svix").unwrap().name(), "standard");
+        let custom = r#" {"signature_header":"X-Sig","message":"{body}"}"#;
+        assert_eq!(parse_scheme(custom).unwrap().name(), "custom");
+        assert_eq!(parse_scheme("acme").unwrap_err().code(), "invalid_scheme");
+        assert_eq!(parse_scheme("{").unwrap_err().code(), "invalid_scheme");
+    }
+
+    #[test]
+    fn seconds_must_be_whole_and_exact() {
+        assert_eq!(whole_seconds(1_700_000_000.0, "t"), Ok(1_700_000_000));
+        assert_eq!(whole_seconds(-5.0, "t"), Ok(-5));
+        for bad in [0.5, f64::NAN, f64::INFINITY, 1e300] {
+            assert_eq!(whole_seconds(bad, "t"), Err(Failure::Range("t")));
+        }
+    }
+
+    #[test]
+    fn verifies_what_it_signs_with_fixed_clocks() {
+        let flat = sign_flat(
+            "standard",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            b"{}",
+            Some(1_700_000_000.0),
+            Some("msg_1".into()),
+            None,
+        )
+        .unwrap();
+        let joined: String = flat.iter().map(|field| format!("{field}\0")).collect();
+        let count = (flat.len() / 2) as u32;
+        let verifier = WasmVerifier::build(
+            "standard",
+            &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned()],
+            Some(10.0),
+        )
+        .unwrap();
+        let id = verifier
+            .verify_bytes(&joined, count, b"{}", Some(1_700_000_005.0))
+            .unwrap();
+        assert_eq!(id.as_deref(), Some("msg_1"));
+        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0]);
+        let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
+        assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
+        let why = verifier
+            .diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0))
+            .unwrap();
+        assert!(why.is_some());
+    }
+
+    #[test]
+    fn unknown_patterns_come_as_json_and_need_a_known_catalogue() {
+        let matcher = EventMatcher::new(&["profile", "connection.synced.sucessful"], true).unwrap();
+        let json = unknown_patterns_json(&matcher, "quiltt").unwrap();
+        assert_eq!(
+            json,
+            r#"[{"index":1,"pattern":"connection.synced.sucessful","suggestion":"connection.synced.successful"}]"#
+        );
+        let err = unknown_patterns_json(&matcher, "stripe").unwrap_err();
+        assert!(matches!(err, Failure::Core(e) if e.code() == "invalid_scheme"));
+    }
+
+    #[test]
+    fn tolerance_must_be_whole_and_non_negative() {
+        let secrets = ["secret".to_owned()];
+        for bad in [-1.0, 0.5, f64::NAN] {
+            let err = WasmVerifier::build("github", &secrets, Some(bad)).err();
+            assert!(matches!(err, Some(Failure::Range(_))), "{bad}");
+        }
+    }
+}
