@@ -33,29 +33,13 @@ fn invalid_body(reason: impl Into<String>) -> hooksig::Error {
     }
 }
 
-fn type_name(value: &Bound<'_, PyAny>) -> String {
+/// The name of `value`'s type, for messages.
+pub fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "object".to_owned())
-}
-
-/// Python errors raised by user code while we walk a mapping (a broken
-/// `items()`, an iterator that throws) become `malformed_header`; anything
-/// that is not an `Exception` (KeyboardInterrupt, SystemExit) passes through.
-fn from_python_error(err: PyErr, py: Python<'_>) -> Result<hooksig::Error, PyErr> {
-    if err.is_instance_of::<PyException>(py) {
-        Ok(malformed(
-            HEADERS_ARGUMENT,
-            format!(
-                "reading the headers raised {}",
-                type_name(err.value(py).as_any())
-            ),
-        ))
-    } else {
-        Err(err)
-    }
 }
 
 /// Outcome of a conversion: a core error for bad input, or a Python error that
@@ -80,10 +64,20 @@ impl From<Failure> for PyErr {
     }
 }
 
+/// Python errors raised by user code while we walk a mapping (a broken
+/// `items()`, an iterator that throws) become `malformed_header`; anything
+/// that is not an `Exception` (KeyboardInterrupt, SystemExit) passes through.
 fn python(err: PyErr, py: Python<'_>) -> Failure {
-    match from_python_error(err, py) {
-        Ok(input) => Failure::Input(input),
-        Err(err) => Failure::Python(err),
+    if err.is_instance_of::<PyException>(py) {
+        Failure::Input(malformed(
+            HEADERS_ARGUMENT,
+            format!(
+                "reading the headers raised {}",
+                type_name(err.value(py).as_any())
+            ),
+        ))
+    } else {
+        Failure::Python(err)
     }
 }
 

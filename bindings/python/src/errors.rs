@@ -86,9 +86,9 @@ create_exception!(
     "An encrypted payload could not be decrypted; the reason says nothing about the key."
 );
 
-/// The class raised for `code`, for every code of `hooksig::Error::CODES`.
-fn class_of<'py>(py: Python<'py>, code: &str) -> Bound<'py, PyType> {
-    match code {
+/// The class of each code of `hooksig::Error::CODES`.
+fn class_of<'py>(py: Python<'py>, code: &str) -> Option<Bound<'py, PyType>> {
+    Some(match code {
         "invalid_secret" => py.get_type::<InvalidSecret>(),
         "invalid_pattern" => py.get_type::<InvalidPattern>(),
         "invalid_scheme" => py.get_type::<InvalidScheme>(),
@@ -100,38 +100,29 @@ fn class_of<'py>(py: Python<'py>, code: &str) -> Bound<'py, PyType> {
         "signature_mismatch" => py.get_type::<SignatureMismatch>(),
         "invalid_body" => py.get_type::<InvalidBody>(),
         "decryption_failed" => py.get_type::<DecryptionFailed>(),
-        // A code added to core before this binding learns it still lands in
-        // the right branch of the tree.
-        _ if is_verification_code(code) => py.get_type::<VerificationError>(),
-        _ => py.get_type::<HooksigError>(),
-    }
-}
-
-fn is_verification_code(code: &str) -> bool {
-    !matches!(
-        code,
-        "invalid_secret" | "invalid_pattern" | "invalid_scheme"
-    )
+        _ => return None,
+    })
 }
 
 /// A core error on its way to Python.
 pub struct Error(pub hooksig::Error);
 
-impl From<hooksig::Error> for Error {
-    fn from(err: hooksig::Error) -> Self {
-        Error(err)
-    }
-}
-
 impl From<Error> for PyErr {
     fn from(Error(err): Error) -> PyErr {
         Python::attach(|py| {
-            let class = class_of(py, err.code());
+            // A code added to core before this binding learns it still lands
+            // in the right branch of the tree.
+            let class = class_of(py, err.code()).unwrap_or_else(|| {
+                if err.is_verification_error() {
+                    py.get_type::<VerificationError>()
+                } else {
+                    py.get_type::<HooksigError>()
+                }
+            });
             match class.call1((err.to_string(),)) {
                 Ok(instance) => {
                     // The class attribute already answers `.code`; the
-                    // instance copy keeps it right for codes that fall back
-                    // to a base class.
+                    // instance copy keeps it right for a fallback class.
                     if let Err(e) = instance.setattr("code", err.code()) {
                         return e;
                     }
@@ -149,9 +140,10 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("HooksigError", py.get_type::<HooksigError>())?;
     module.add("VerificationError", py.get_type::<VerificationError>())?;
     for code in hooksig::Error::CODES {
-        let class = class_of(py, code);
-        class.setattr("code", *code)?;
-        module.add(class.name()?, class)?;
+        if let Some(class) = class_of(py, code) {
+            class.setattr("code", *code)?;
+            module.add(class.name()?, class)?;
+        }
     }
     Ok(())
 }

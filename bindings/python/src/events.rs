@@ -182,9 +182,7 @@ fn payload<'a>(
         Error(hooksig::Error::DecryptionFailed {
             reason: format!(
                 "the {what} is {}, expected str or bytes",
-                data.get_type()
-                    .name()
-                    .map_or_else(|_| "object".into(), |n| n.to_string())
+                convert::type_name(data)
             ),
         })
     })

@@ -52,10 +52,7 @@ fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
     }
     Err(invalid_scheme(format!(
         "expected a scheme name such as \"quiltt\" or a custom-scheme dict, got {}",
-        value
-            .get_type()
-            .name()
-            .map_or_else(|_| "object".into(), |n| n.to_string())
+        convert::type_name(value)
     )))
 }
 
@@ -72,10 +69,7 @@ fn secret(value: &Bound<'_, PyAny>) -> Result<String, Failure> {
     }
     Err(invalid_secret(format!(
         "expected str, got {}",
-        value
-            .get_type()
-            .name()
-            .map_or_else(|_| "object".into(), |n| n.to_string())
+        convert::type_name(value)
     )))
 }
 
