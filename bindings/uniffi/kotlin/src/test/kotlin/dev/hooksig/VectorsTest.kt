@@ -4,6 +4,7 @@ import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.Test
@@ -33,6 +34,10 @@ class VectorsTest {
     fun runsAgainstThePackagedJar() {
         val location = Verifier::class.java.protectionDomain.codeSource.location.path
         assertTrue(location.endsWith(".jar"), location)
+        // JNA resolves the library as the generated code does: from the jar's
+        // linux-x86-64/ resource, extracted to a temporary file.
+        val library = com.sun.jna.NativeLibrary.getInstance("hooksig_uniffi").file.path
+        assertFalse(library.contains("target/release"), library)
     }
 
     @TestFactory
