@@ -28,7 +28,7 @@ say "cargo build hooksig-wasm (wasm32-unknown-unknown)"
 # No reference types: Debian's binaryen 108 rewrites an externref table as
 # anyref, which engines reject, so wasm-bindgen keeps JS values in its JS-side
 # heap instead (what it did before reference types were on by default).
-# simd128 selects sha2's SIMD message schedule (1.2-1.3x faster SHA-256 than
+# simd128 selects sha2's SIMD message schedule (about 1.1-1.3x faster SHA-256 than
 # the scalar one, measured by bench.sh); every engine since 2021-23 has it
 # (Chrome 91, Firefox 89, Safari 16.4, Node 16.4, Deno, workerd).
 (

@@ -1,12 +1,15 @@
 'use strict';
 // Adapts the wasm-bindgen exports of the hooksig-wasm crate to the backend
 // contract of bindings/node/SHARED-API.md, which the shared api.js wraps into
-// the public API. Only shape changes live here: one Rust entry point per body
-// type (a string is encoded straight into wasm memory instead of through an
-// extra Uint8Array), and `undefined` from Rust becomes the contract's `null`.
+// the public API. Only shape changes live here: string bodies become bytes
+// (except for `verify`, whose glue encodes a string straight into wasm memory),
+// and `undefined` from Rust becomes the contract's `null`.
 
 /** The backend object over the generated glue module `wasm`. */
 function createBackend(wasm) {
+  const encoder = new TextEncoder();
+  const bytes = (data) => (typeof data === 'string' ? encoder.encode(data) : data);
+
   class Verifier {
     #inner;
 
@@ -31,18 +34,12 @@ function createBackend(wasm) {
     }
 
     diagnose(headers, count, body, now) {
-      const why =
-        typeof body === 'string'
-          ? this.#inner.diagnoseText(headers, count, body, now)
-          : this.#inner.diagnose(headers, count, body, now);
-      return why ?? null;
+      return this.#inner.diagnose(headers, count, bytes(body), now) ?? null;
     }
   }
 
   function sign(scheme, secret, body, timestamp, webhookId, eventType) {
-    return typeof body === 'string'
-      ? wasm.signText(scheme, secret, body, timestamp, webhookId, eventType)
-      : wasm.sign(scheme, secret, body, timestamp, webhookId, eventType);
+    return wasm.sign(scheme, secret, bytes(body), timestamp, webhookId, eventType);
   }
 
   class EventMatcher {
@@ -64,11 +61,6 @@ function createBackend(wasm) {
       return JSON.parse(this.#inner.unknownPatternsJson(catalog));
     }
   }
-
-  // Off the hot path: strings become bytes here rather than in one more
-  // Rust entry point per function.
-  const encoder = new TextEncoder();
-  const bytes = (data) => (typeof data === 'string' ? encoder.encode(data) : data);
 
   return {
     kind: 'wasm',

@@ -192,7 +192,9 @@ impl WasmVerifier {
         Ok(self.verify_bytes(headers, count, body, now)?)
     }
 
-    /// [`WasmVerifier::verify`] for a string body (hashed as UTF-8).
+    /// [`WasmVerifier::verify`] for a string body (hashed as UTF-8): the glue
+    /// encodes it straight into wasm memory, which matters at small bodies;
+    /// the other calls take strings as bytes encoded by the JS layer.
     #[wasm_bindgen(js_name = verifyText)]
     pub fn verify_text(
         &self,
@@ -213,18 +215,6 @@ impl WasmVerifier {
         now: Option<f64>,
     ) -> Result<Option<String>, JsValue> {
         Ok(self.diagnose_bytes(headers, count, body, now)?)
-    }
-
-    /// [`WasmVerifier::diagnose`] for a string body (hashed as UTF-8).
-    #[wasm_bindgen(js_name = diagnoseText)]
-    pub fn diagnose_text(
-        &self,
-        headers: &str,
-        count: u32,
-        body: &str,
-        now: Option<f64>,
-    ) -> Result<Option<String>, JsValue> {
-        Ok(self.diagnose_bytes(headers, count, body.as_bytes(), now)?)
     }
 
     fn verify_bytes(
@@ -271,26 +261,6 @@ pub fn sign(
 ) -> Result<Vec<String>, JsValue> {
     Ok(sign_flat(
         scheme, secret, body, timestamp, webhook_id, event_type,
-    )?)
-}
-
-/// [`sign`] for a string body (signed as UTF-8).
-#[wasm_bindgen(js_name = signText)]
-pub fn sign_text(
-    scheme: &str,
-    secret: &str,
-    body: &str,
-    timestamp: Option<f64>,
-    webhook_id: Option<String>,
-    event_type: Option<String>,
-) -> Result<Vec<String>, JsValue> {
-    Ok(sign_flat(
-        scheme,
-        secret,
-        body.as_bytes(),
-        timestamp,
-        webhook_id,
-        event_type,
     )?)
 }
 
