@@ -358,7 +358,7 @@ fn segment_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
         // costs a key comparison).
         let low = word_in(text, start, end);
         let high = word_in(text, start + 8, end);
-        return mix(low, high ^ h << 56);
+        return hash_words(len, low, high);
     }
     let mut h = h;
     let mut at = start;
@@ -368,6 +368,59 @@ fn segment_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
     }
     // The last 8 bytes, overlapping the previous word.
     mix(h, word64(text, end - 8))
+}
+
+/// The hash of a segment of `len` (at most 16) bytes, given as two
+/// zero-padded words. One multiply: the length lands in the top byte of
+/// `high`, which holds at most 7 bytes of text below 16 bytes (and a
+/// collision only costs a key comparison).
+fn hash_words(len: usize, low: u64, high: u64) -> u64 {
+    mix(low, high ^ (len as u64) << 56)
+}
+
+/// The end of the segment of `text` that starts at `start` (the next dot or
+/// the end of `text`) and its hash, reading each word once: the words that
+/// find the dot are the words that get hashed.
+fn next_segment(text: &[u8], start: usize) -> (usize, u64) {
+    let n = text.len();
+    let low = word_in(text, start, n);
+    if let Some(at) = first_dot(low) {
+        let len = at;
+        return (start + len, hash_words(len, low & low_bytes(len), 0));
+    }
+    if start + 8 >= n {
+        return (n, hash_words(n - start.min(n), low, 0));
+    }
+    let high = word_in(text, start + 8, n);
+    if let Some(at) = first_dot(high) {
+        let len = 8 + at;
+        return (start + len, hash_words(len, low, high & low_bytes(at)));
+    }
+    if start + 16 >= n {
+        return (n, hash_words(n - start, low, high));
+    }
+    let end = next_dot(text, start + 16);
+    (end, segment_hash_in(text, start, end))
+}
+
+/// A mask of the `len` (at most 8) low bytes of a word.
+fn low_bytes(len: usize) -> u64 {
+    if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    }
+}
+
+/// The index of the first `.` byte of a little-endian word.
+fn first_dot(word: u64) -> Option<usize> {
+    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ DOTS;
+    // The lowest flagged byte is the first zero byte of x, exactly.
+    let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+    (zero != 0).then_some((zero.trailing_zeros() / 8) as usize)
 }
 
 fn segment_hash(segment: &[u8]) -> u64 {
@@ -381,7 +434,7 @@ fn word_in(text: &[u8], at: usize, end: usize) -> u64 {
     if len == 0 {
         return 0;
     }
-    let mask = ((1u128 << (8 * len)) - 1) as u64;
+    let mask = low_bytes(len);
     if let Some(w) = text.get(at..at + 8) {
         return word64(w, 0) & mask;
     }
@@ -401,17 +454,11 @@ fn word_in(text: &[u8], at: usize, end: usize) -> u64 {
 /// The position of the first `.` of `text` at or after `at`, or the length
 /// of `text`: a word at a time.
 fn next_dot(text: &[u8], mut at: usize) -> usize {
-    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     let n = text.len();
     while at < n {
         // Bytes past the end read as 0, never a dot.
-        let x = word_in(text, at, n) ^ DOTS;
-        // The lowest flagged byte is the first zero byte of x, exactly.
-        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zero != 0 {
-            return (at + (zero.trailing_zeros() / 8) as usize).min(n);
+        if let Some(dot) = first_dot(word_in(text, at, n)) {
+            return (at + dot).min(n);
         }
         at += 8;
     }
@@ -498,8 +545,7 @@ impl Index {
         let mut start = 0;
         let mut segments = 0;
         loop {
-            let end = next_dot(text, start);
-            let hash = segment_hash_in(text, start, end);
+            let (end, hash) = next_segment(text, start);
             *ends.get_mut(segments)? = end as u64;
             *backward.get_mut(segments + 1)? = hash;
             *forward.get_mut(segments)? = h;

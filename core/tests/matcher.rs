@@ -109,8 +109,25 @@ fn matcher_is_send_sync_clone() {
 #[test]
 fn long_and_odd_types_agree_with_naive_reference() {
     let patterns: Vec<String> = [
-        "*", "a", "a.a", "a*", "*a", "a.*", "*.a", "a.*.a", "a*a*a", "*.a.*", "a.a.a.a", "b", "-",
-        "a.-", "*-*",
+        "*",
+        "a",
+        "a.a",
+        "a*",
+        "*a",
+        "a.*",
+        "*.a",
+        "a.*.a",
+        "a*a*a",
+        "*.a.*",
+        "a.a.a.a",
+        "b",
+        "-",
+        "a.-",
+        "*-*",
+        "abcdefghi",
+        "abcdefghijklmnopq.*",
+        "*.abcdefgh.abcdefghijklmnopqrstuvwxyz",
+        "abcdefghijklmnop",
     ]
     .iter()
     .map(|p| p.to_string())
@@ -130,6 +147,17 @@ fn long_and_odd_types_agree_with_naive_reference() {
         ]
         .map(String::from),
     );
+    // Segments around the 8- and 16-byte words a lookup reads at once.
+    for len in 7..=18 {
+        let segment = &"abcdefghijklmnopqrstuvwxyz"[..len];
+        types.extend([
+            segment.to_owned(),
+            format!("{segment}.a"),
+            format!("a.{segment}"),
+            format!("a.{segment}.a"),
+            format!("x.abcdefgh.{segment}"),
+        ]);
+    }
     for scope in [false, true] {
         let matcher = EventMatcher::new(&patterns, scope).unwrap();
         for t in &types {
