@@ -12,15 +12,24 @@
 //!   matches every type below it on a segment boundary: `connection` matches
 //!   `connection.synced.successful` but never `connections.x`.
 //!
-//! Lookup cost depends on the length of the event type, not on the number of
-//! patterns. Exact and parent-type patterns and the literal prefixes of globs
-//! share one compressed trie, walked once along the type; the literal
-//! suffixes of globs sit in a second trie walked backwards from the type's
-//! end, and only the globs filed under a (prefix, suffix) pair that both fit
-//! are looked at. (Globs that share both ends and differ only in their middle,
-//! like `*.a.*` and `*.b.*`, are then checked one by one.)
+//! Lookup cost depends on the number of dots in the event type, not on the
+//! number of patterns. Every pattern is filed under whole-segment keys in one
+//! open-addressed hash table: an exact or parent type under itself, a glob
+//! `P*...*S` under the pair (the part of `P` up to its last dot, the part of
+//! `S` from its first dot). A lookup hashes each segment of the type once and
+//! probes the table with each segment-boundary prefix (exact and parent
+//! types) and each non-overlapping pair of a boundary prefix and a boundary
+//! suffix (globs): for `a.b.c`, at most 3 prefixes and 6 pairs, however many
+//! patterns there are. Bit filters in front of the table (a few kilobytes,
+//! which stay in cache) answer most empty probes and skip the pairs whose
+//! ends no glob has, so most lookups touch the table once per match. (Globs
+//! filed under the same pair, like `card*` and `cart*`, or `*.a.*` and
+//! `*.b.*`, are then checked one by one.)
 
+use std::collections::BTreeMap;
+use std::collections::hash_map::RandomState;
 use std::fmt;
+use std::hash::BuildHasher;
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -60,7 +69,7 @@ impl EventMatcher {
             let pattern = pattern.as_ref();
             validate_pattern(pattern)?;
             total_len = total_len.saturating_add(pattern.len());
-            // The compiled tries address their bytes with 32-bit offsets.
+            // The compiled table addresses its bytes with 32-bit offsets.
             let id = u32::try_from(id)
                 .ok()
                 .filter(|_| total_len <= MAX_TOTAL_LEN)
@@ -247,447 +256,617 @@ pub fn validate_pattern(pattern: &str) -> Result<()> {
     Ok(())
 }
 
-/// The compiled patterns. `forward` holds every literal pattern and every
-/// glob's literal prefix (the text before its first `*`); `backward` every
-/// glob's literal suffix (after its last `*`). A glob `P*M1*...*S` can only
-/// match a type that starts with `P` and ends with `S`, so it is filed under
-/// the pair of trie keys (P, S).
+/// The compiled patterns: one hash table of whole-segment keys.
+///
+/// A literal pattern `L` is the key `L`: it matches a type equal to it or,
+/// with scope semantics, one that starts with `L.`. A glob `P*M1*...*S` is
+/// filed under the pair (`P` up to and including its last dot, `S` from its
+/// first dot on), both possibly empty: a type it matches starts and ends with
+/// them, on segment boundaries of the type, without overlap.
+///
+/// Each slot points into `arena`, where an entry is, for a literal,
+/// `key | count: u32 | count × id: u32`, and for a glob pair,
+/// `prefix | suffix length: u32 | suffix | count: u32 | count × glob`, a glob
+/// being `id | prefix rest length | suffix rest length | middle count` (u32
+/// each) `| prefix rest | suffix rest | middle count × (length: u32 | bytes)`,
+/// all little-endian: a hit reads its slot and one run of bytes.
 #[derive(Clone)]
 struct Index {
-    forward: Trie,
-    backward: Trie,
-    /// Per `forward` key `k`: `literal_ids[literal_start[k]..literal_start[k + 1]]`,
-    /// the literal patterns equal to it.
-    literal_start: Vec<u32>,
-    literal_ids: Vec<u32>,
-    /// Per `forward` key `k`: `ends[ends_start[k]..ends_start[k + 1]]`, the
-    /// (suffix key, range of `globs`) pairs of globs with that prefix,
-    /// sorted by suffix key.
-    ends_start: Vec<u32>,
-    ends: Vec<(u32, u32, u32)>,
-    globs: Vec<Glob>,
+    seeds: Seeds,
+    /// Power-of-two length, at most half full, linear probing.
+    slots: Vec<Slot>,
+    /// One bit per `hash >> 32` modulo its length in bits, set for every key:
+    /// a clear bit means the key is absent without touching `slots`.
+    filter: Vec<u64>,
+    /// The same for the forward hashes of glob prefixes and the backward
+    /// hashes of glob suffixes, so that only pairs whose both ends exist are
+    /// hashed and probed.
+    glob_ends: Vec<u64>,
+    arena: Vec<u8>,
 }
 
-#[derive(Clone)]
-struct Glob {
-    id: u32,
-    /// The literal pieces between the first and the last `*`, in order.
-    middles: Box<[Box<[u8]>]>,
+#[derive(Clone, Copy)]
+struct Slot {
+    hash: u64,
+    /// Offset of the entry in `arena`; `EMPTY` for a free slot.
+    at: u32,
+    /// Length of the key (of the prefix, for a glob pair).
+    len: u32,
 }
 
-impl Glob {
-    /// Whether the middle pieces fit, in order and without overlap, into the
-    /// part of the type between the prefix and the suffix. Placing each piece
-    /// at its leftmost possible position is optimal because `*` takes any run.
-    fn middles_fit(&self, mut rest: &[u8]) -> bool {
-        for piece in &self.middles {
-            match find(rest, piece) {
-                Some(at) => rest = rest.get(at + piece.len()..).unwrap_or_default(),
-                None => return false,
-            }
+const EMPTY: u32 = u32::MAX;
+
+/// The per-matcher keys of the hash, drawn from std's `RandomState`. The
+/// function itself is a folded 64×64→128-bit multiply (as in wyhash and
+/// foldhash): a few cycles per 8 bytes, where SipHash would cost more than
+/// the whole lookup. Collision resistance matters little here, since the keys
+/// come from the application's own configuration and lookups only read; the
+/// random seed still keeps anyone from precomputing patterns that collide.
+#[derive(Clone, Copy)]
+struct Seeds {
+    forward: u64,
+    backward: u64,
+    literal: u64,
+    pair: u64,
+}
+
+impl Seeds {
+    fn new() -> Seeds {
+        let state = RandomState::new();
+        Seeds {
+            forward: state.hash_one(1u8),
+            backward: state.hash_one(2u8),
+            literal: state.hash_one(3u8),
+            pair: state.hash_one(4u8),
         }
-        true
     }
+
+    fn literal(self, forward: u64) -> u64 {
+        mix(forward, self.literal)
+    }
+
+    fn pair(self, forward: u64, backward: u64) -> u64 {
+        mix(forward ^ self.pair, backward)
+    }
+
+    /// The forward hash of the segments of a dotted key, in order.
+    fn forward<'a>(self, segments: impl Iterator<Item = &'a [u8]>) -> u64 {
+        segments.fold(self.forward, |h, s| mix(h, segment_hash(s)))
+    }
+
+    /// The backward hash of segments given from the last to the first.
+    fn backward<'a>(self, segments: impl Iterator<Item = &'a [u8]>) -> u64 {
+        segments.fold(self.backward, |h, s| mix(h, segment_hash(s)))
+    }
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let product = u128::from(a ^ 0x243f_6a88_85a3_08d3) * u128::from(b ^ 0x1319_8a2e_0370_7344);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// The hash of `text[start..end]`, a function of those bytes only (so a
+/// pattern's segment, hashed on its own, gets the same value). Reads whole
+/// little-endian words, zero-padded past the segment, without a branch on
+/// the length for the segments of up to 16 bytes that make up event types.
+fn segment_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
+    let len = end.saturating_sub(start);
+    let h = len as u64;
+    if len <= 16 {
+        // One multiply: the length lands in the top byte of `high`, which
+        // holds at most 7 bytes of text below 16 bytes (and a collision only
+        // costs a key comparison).
+        let low = word_in(text, start, end);
+        let high = word_in(text, start + 8, end);
+        return hash_words(len, low, high);
+    }
+    let mut h = h;
+    let mut at = start;
+    while at + 8 < end {
+        h = mix(h, word64(text, at));
+        at += 8;
+    }
+    // The last 8 bytes, overlapping the previous word.
+    mix(h, word64(text, end - 8))
+}
+
+/// The hash of a segment of `len` (at most 16) bytes, given as two
+/// zero-padded words. One multiply: the length lands in the top byte of
+/// `high`, which holds at most 7 bytes of text below 16 bytes (and a
+/// collision only costs a key comparison).
+fn hash_words(len: usize, low: u64, high: u64) -> u64 {
+    mix(low, high ^ (len as u64) << 56)
+}
+
+/// The end of the segment of `text` that starts at `start` (the next dot or
+/// the end of `text`) and its hash, reading each word once: the words that
+/// find the dot are the words that get hashed.
+fn next_segment(text: &[u8], start: usize) -> (usize, u64) {
+    let n = text.len();
+    let low = word_in(text, start, n);
+    if let Some(at) = first_dot(low) {
+        let len = at;
+        return (start + len, hash_words(len, low & low_bytes(len), 0));
+    }
+    if start + 8 >= n {
+        return (n, hash_words(n - start.min(n), low, 0));
+    }
+    let high = word_in(text, start + 8, n);
+    if let Some(at) = first_dot(high) {
+        let len = 8 + at;
+        return (start + len, hash_words(len, low, high & low_bytes(at)));
+    }
+    if start + 16 >= n {
+        return (n, hash_words(n - start, low, high));
+    }
+    let end = next_dot(text, start + 16);
+    (end, segment_hash_in(text, start, end))
+}
+
+/// A mask of the `len` (at most 8) low bytes of a word.
+fn low_bytes(len: usize) -> u64 {
+    if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    }
+}
+
+/// The index of the first `.` byte of a little-endian word.
+fn first_dot(word: u64) -> Option<usize> {
+    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ DOTS;
+    // The lowest flagged byte is the first zero byte of x, exactly.
+    let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+    (zero != 0).then_some((zero.trailing_zeros() / 8) as usize)
+}
+
+fn segment_hash(segment: &[u8]) -> u64 {
+    segment_hash_in(segment, 0, segment.len())
+}
+
+/// The bytes `text[at..end]` (at most 8 of them; none when `at >= end`) as
+/// a little-endian word padded with zeros.
+fn word_in(text: &[u8], at: usize, end: usize) -> u64 {
+    let len = end.saturating_sub(at).min(8);
+    if len == 0 {
+        return 0;
+    }
+    let mask = low_bytes(len);
+    if let Some(w) = text.get(at..at + 8) {
+        return word64(w, 0) & mask;
+    }
+    // Near the end of the text: the word that ends with it, shifted down.
+    match text.len().checked_sub(8) {
+        // at < end <= text.len(), so the shift is below 64.
+        Some(last) if at >= last => (word64(text, last) >> (8 * (at - last))) & mask,
+        _ => text
+            .get(at..end.min(at + 8))
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .fold(0, |w, &b| w << 8 | u64::from(b)),
+    }
+}
+
+/// The position of the first `.` of `text` at or after `at`, or the length
+/// of `text`: a word at a time.
+fn next_dot(text: &[u8], mut at: usize) -> usize {
+    let n = text.len();
+    while at < n {
+        // Bytes past the end read as 0, never a dot.
+        if let Some(dot) = first_dot(word_in(text, at, n)) {
+            return (at + dot).min(n);
+        }
+        at += 8;
+    }
+    n
+}
+
+fn word64(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Slice equality without a call to `memcmp`, which costs more than the
+/// comparison itself for keys of a few words.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let len = a.len();
+    if len < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if word64(a, at) != word64(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word64(a, len - 8) == word64(b, len - 8)
+}
+
+/// Bit `hash >> 32` (modulo the length in bits, a power of two) of `bits`.
+fn bit_set(bits: &[u64], hash: u64) -> bool {
+    let bit = (hash >> 32) as usize & (bits.len() * 64).wrapping_sub(1);
+    bits.get(bit / 64)
+        .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+}
+
+fn set_bit(bits: &mut [u64], hash: u64) {
+    let bit = (hash >> 32) as usize & (bits.len() * 64).wrapping_sub(1);
+    if let Some(w) = bits.get_mut(bit / 64) {
+        *w |= 1 << (bit % 64);
+    }
+}
+
+/// Types with up to this many segments are looked up without allocating.
+const INLINE_SEGMENTS: usize = 8;
+
+/// A type's segment ends and segment-boundary hashes, from `hash_segments`.
+struct Hashed<'b> {
+    segments: usize,
+    ends: &'b [u64],
+    forward: &'b [u64],
+    backward: &'b [u64],
 }
 
 impl Index {
     /// Calls `found` with the id of each matching pattern until it returns false.
     fn visit(&self, event_type: &[u8], scope: bool, found: &mut dyn FnMut(u32) -> bool) {
-        let n = event_type.len();
-        let mut suffixes = SuffixKeys::default();
-        self.forward
-            .walk(event_type, Direction::Forward, |key, depth| {
-                let exact = depth == n;
-                if exact || (scope && event_type.get(depth) == Some(&b'.')) {
-                    for &id in group(&self.literal_ids, &self.literal_start, key) {
-                        if !found(id) {
-                            return false;
-                        }
-                    }
-                }
-                let by_suffix = group(&self.ends, &self.ends_start, key);
-                if by_suffix.is_empty() {
-                    return true;
-                }
-                if !suffixes.walked {
-                    suffixes.walked = true;
-                    self.backward
-                        .walk(event_type, Direction::Backward, |key, len| {
-                            suffixes.push(key, len);
-                            true
-                        });
-                }
-                for (suffix_key, suffix_len) in suffixes.iter() {
-                    if depth + suffix_len > n {
-                        break;
-                    }
-                    let Ok(at) = by_suffix.binary_search_by_key(&suffix_key, |e| e.0) else {
-                        continue;
-                    };
-                    let Some(&(_, start, end)) = by_suffix.get(at) else {
-                        continue;
-                    };
-                    let middle = event_type.get(depth..n - suffix_len).unwrap_or_default();
-                    for glob in self
-                        .globs
-                        .get(start as usize..end as usize)
-                        .unwrap_or_default()
-                    {
-                        if glob.middles_fit(middle) && !found(glob.id) {
-                            return false;
-                        }
-                    }
-                }
-                true
-            });
-    }
-}
-
-/// `items[starts[key]..starts[key + 1]]`: one key's slice of a flattened list.
-fn group<'a, T>(items: &'a [T], starts: &[u32], key: u32) -> &'a [T] {
-    let at = key as usize;
-    match (starts.get(at), starts.get(at + 1)) {
-        (Some(&lo), Some(&hi)) => items.get(lo as usize..hi as usize).unwrap_or_default(),
-        _ => &[],
-    }
-}
-
-/// The glob suffixes a type ends with, shortest first: walked at most once
-/// per lookup, and only when a prefix with globs is met. Kept on the stack
-/// unless a type ends with more than a handful of them.
-#[derive(Default)]
-struct SuffixKeys {
-    walked: bool,
-    len: usize,
-    inline: [(u32, usize); 8],
-    spilled: Vec<(u32, usize)>,
-}
-
-impl SuffixKeys {
-    fn push(&mut self, key: u32, len: usize) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) => {
-                *slot = (key, len);
-                self.len += 1;
-            }
-            None => self.spilled.push((key, len)),
+        let mut inline = [0u64; 3 * (INLINE_SEGMENTS + 1)];
+        if let Some(hashed) = self.hash_segments(event_type, &mut inline) {
+            self.probe(event_type, hashed, scope, found);
+            return;
+        }
+        let segments = event_type.iter().filter(|&&b| b == b'.').count() + 1;
+        let mut spilled = vec![0; 3 * (segments + 1)];
+        if let Some(hashed) = self.hash_segments(event_type, &mut spilled) {
+            self.probe(event_type, hashed, scope, found);
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = (u32, usize)> + '_ {
-        self.inline
-            .iter()
-            .take(self.len)
-            .chain(&self.spilled)
-            .copied()
+    /// Splits `buffer` (3 × (segments + 1) words, or more) into where each
+    /// segment of `text` ends and the hashes of its first and its last k
+    /// segments (k = 0..=segments); None when `buffer` is too short.
+    fn hash_segments<'b>(&self, text: &[u8], buffer: &'b mut [u64]) -> Option<Hashed<'b>> {
+        let slots = buffer.len() / 3;
+        let (ends, hashes) = buffer.split_at_mut(slots);
+        let (forward, backward) = hashes.split_at_mut(slots);
+        // Each segment is hashed once; backward[i + 1] keeps segment i's hash
+        // for the backward chain below.
+        let mut h = self.seeds.forward;
+        let mut start = 0;
+        let mut segments = 0;
+        loop {
+            let (end, hash) = next_segment(text, start);
+            *ends.get_mut(segments)? = end as u64;
+            *backward.get_mut(segments + 1)? = hash;
+            *forward.get_mut(segments)? = h;
+            segments += 1;
+            h = mix(h, hash);
+            if end >= text.len() {
+                break;
+            }
+            start = end + 1;
+        }
+        *forward.get_mut(segments)? = h;
+        let backward = backward.get_mut(..=segments)?;
+        // Now backward[k] is the hash of the k-th segment from the end, to
+        // be chained into the hash of the last k segments.
+        backward.get_mut(1..)?.reverse();
+        let mut h = self.seeds.backward;
+        *backward.first_mut()? = h;
+        for slot in backward.iter_mut().skip(1) {
+            h = mix(h, *slot);
+            *slot = h;
+        }
+        Some(Hashed {
+            segments,
+            ends,
+            forward,
+            backward,
+        })
+    }
+
+    fn probe(
+        &self,
+        event_type: &[u8],
+        hashed: Hashed<'_>,
+        scope: bool,
+        found: &mut dyn FnMut(u32) -> bool,
+    ) {
+        let n = event_type.len();
+        let Hashed {
+            segments,
+            ends,
+            forward,
+            backward,
+        } = hashed;
+        let end = |i: usize| ends.get(i).map_or(n, |&e| e as usize);
+
+        // Exact type, then (scope) its parents.
+        let first_prefix = if scope { 0 } else { segments - 1 };
+        for i in first_prefix..segments {
+            let Some(&f) = forward.get(i + 1) else {
+                continue;
+            };
+            // Literals are never empty; an empty key could only meet a glob entry.
+            let key = event_type.get(..end(i)).unwrap_or_default();
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(at) = self.find(self.seeds.literal(f), key, |_| true) {
+                if !self.literal_ids(at, found) {
+                    return;
+                }
+            }
+        }
+
+        // Globs: p leading and q trailing segments, not sharing a dot, each
+        // the end of some glob (so most types probe one or two pairs).
+        let mut suffixes = 0u64;
+        for (q, &b) in backward.iter().take(segments.min(64)).enumerate() {
+            if bit_set(&self.glob_ends, b) {
+                suffixes |= 1 << q;
+            }
+        }
+        if suffixes == 0 && segments <= 64 {
+            return;
+        }
+        for p in 0..segments {
+            let prefix_end = if p == 0 { 0 } else { end(p - 1) + 1 };
+            let Some(&f) = forward.get(p) else {
+                continue;
+            };
+            if !bit_set(&self.glob_ends, f) {
+                continue;
+            }
+            for q in 0..segments - p {
+                if q < 64 && suffixes & (1 << q) == 0 {
+                    continue;
+                }
+                let suffix_start = if q == 0 { n } else { end(segments - 1 - q) };
+                let Some(&b) = backward.get(q) else {
+                    continue;
+                };
+                let (Some(prefix), Some(suffix)) =
+                    (event_type.get(..prefix_end), event_type.get(suffix_start..))
+                else {
+                    continue;
+                };
+                let entry = self.find(self.seeds.pair(f, b), prefix, |rest| {
+                    self.u32_at(rest).map(|len| len as usize) == Some(suffix.len())
+                        && self
+                            .bytes(rest + 4, suffix.len())
+                            .is_some_and(|s| same_bytes(s, suffix))
+                });
+                if let Some(at) = entry {
+                    let globs = at + 4 + suffix.len();
+                    let middle = event_type.get(prefix_end..suffix_start);
+                    if !self.glob_ids(globs, middle.unwrap_or_default(), found) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The arena offset just past the key of the entry filed under `hash`
+    /// whose key is `key` and whose remaining bytes satisfy `rest_fits`.
+    fn find(&self, hash: u64, key: &[u8], rest_fits: impl Fn(usize) -> bool) -> Option<usize> {
+        if !bit_set(&self.filter, hash) {
+            return None;
+        }
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.at == EMPTY {
+                return None;
+            }
+            if slot.hash == hash && slot.len as usize == key.len() {
+                let at = slot.at as usize;
+                if self
+                    .bytes(at, key.len())
+                    .is_some_and(|k| same_bytes(k, key))
+                    && rest_fits(at + key.len())
+                {
+                    return Some(at + key.len());
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn literal_ids(&self, at: usize, found: &mut dyn FnMut(u32) -> bool) -> bool {
+        let count = self.u32_at(at).unwrap_or(0) as usize;
+        for k in 0..count {
+            match self.u32_at(at + 4 + 4 * k) {
+                Some(id) if !found(id) => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// Checks each glob of a pair's list against the part of the type
+    /// between the pair's prefix and suffix.
+    fn glob_ids(&self, mut at: usize, middle: &[u8], found: &mut dyn FnMut(u32) -> bool) -> bool {
+        let count = self.u32_at(at).unwrap_or(0);
+        at += 4;
+        for _ in 0..count {
+            let (Some(id), Some(head), Some(tail), Some(pieces)) = (
+                self.u32_at(at),
+                self.u32_at(at + 4),
+                self.u32_at(at + 8),
+                self.u32_at(at + 12),
+            ) else {
+                return true;
+            };
+            let (head, tail) = (head as usize, tail as usize);
+            at += 16;
+            let fits = self.bytes(at, head).is_some_and(|h| middle.starts_with(h))
+                && self
+                    .bytes(at + head, tail)
+                    .is_some_and(|t| middle.len() >= head + tail && middle.ends_with(t));
+            at += head + tail;
+            let mut rest = middle.get(head..middle.len().saturating_sub(tail));
+            for _ in 0..pieces {
+                let len = self.u32_at(at).unwrap_or(0) as usize;
+                let piece = self.bytes(at + 4, len).unwrap_or_default();
+                at += 4 + len;
+                rest = rest.and_then(|r| {
+                    let found_at = position_of(r, piece)?;
+                    r.get(found_at + piece.len()..)
+                });
+            }
+            if fits && rest.is_some() && !found(id) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        let bytes: [u8; 4] = self.arena.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(u32::from_le_bytes(bytes))
+    }
+
+    fn bytes(&self, at: usize, len: usize) -> Option<&[u8]> {
+        self.arena.get(at..at.checked_add(len)?)
     }
 }
 
+/// A glob split at its segment-aligned ends: the bytes of its prefix after
+/// the last dot, of its suffix before the first dot, and the pieces between
+/// its first and last `*`.
+type GlobRecord = (u32, Vec<u8>, Vec<u8>, Vec<Vec<u8>>);
+
 #[derive(Default)]
 struct IndexBuilder {
-    forward: TrieBuilder,
-    backward: TrieBuilder,
-    literals: Vec<Vec<u32>>,
-    globs: Vec<(u32, u32, Glob)>,
+    literals: BTreeMap<Vec<u8>, Vec<u32>>,
+    pairs: BTreeMap<(Vec<u8>, Vec<u8>), Vec<GlobRecord>>,
 }
 
 impl IndexBuilder {
     fn insert(&mut self, pattern: &[u8], id: u32) {
         let mut pieces = pattern.split(|&b| b == b'*');
         let first = pieces.next().unwrap_or_default();
-        let prefix = self.forward.insert(first.iter());
-        let mut middles: Vec<&[u8]> = pieces.collect();
+        let mut middles: Vec<Vec<u8>> = pieces.map(<[u8]>::to_vec).collect();
         let Some(last) = middles.pop() else {
-            // No `*`: a literal pattern.
-            if self.literals.len() <= prefix as usize {
-                self.literals.resize_with(prefix as usize + 1, Vec::new);
-            }
-            if let Some(ids) = self.literals.get_mut(prefix as usize) {
-                ids.push(id);
-            }
+            self.literals.entry(pattern.to_vec()).or_default().push(id);
             return;
         };
-        let suffix = self.backward.insert(last.iter().rev());
-        let middles = middles.iter().map(|m| Box::from(*m)).collect();
-        self.globs.push((prefix, suffix, Glob { id, middles }));
+        let cut = first.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1);
+        let (prefix, head) = first.split_at(cut);
+        let cut = last.iter().position(|&b| b == b'.').unwrap_or(last.len());
+        let (tail, suffix) = last.split_at(cut);
+        self.pairs
+            .entry((prefix.to_vec(), suffix.to_vec()))
+            .or_default()
+            .push((id, head.to_vec(), tail.to_vec(), middles));
     }
 
-    fn build(mut self) -> Index {
-        let keys = self.forward.keys;
-        self.literals.resize_with(keys as usize, Vec::new);
-        // Stable: globs under the same ends keep pattern order.
-        self.globs.sort_by_key(|g| (g.0, g.1));
-        let mut ends_start = Vec::with_capacity(keys as usize + 1);
-        let mut ends: Vec<(u32, u32, u32)> = Vec::new();
-        let mut globs = Vec::with_capacity(self.globs.len());
-        let mut pending = self.globs.into_iter().peekable();
-        for prefix in 0..keys {
-            let group_start = ends.len();
-            ends_start.push(group_start as u32);
-            while let Some((_, suffix, glob)) = pending.next_if(|g| g.0 == prefix) {
-                let at = globs.len() as u32;
-                globs.push(glob);
-                let same_ends = ends.len() > group_start;
-                match ends.last_mut() {
-                    Some(last) if same_ends && last.0 == suffix => last.2 = at + 1,
-                    _ => ends.push((suffix, at, at + 1)),
-                }
+    fn build(self) -> Index {
+        let seeds = Seeds::new();
+        let entries = self.literals.len() + self.pairs.len();
+        let slots_len = (2 * entries).next_power_of_two().max(8);
+        let filter_bits = (16 * entries).next_power_of_two().max(512);
+        let mut index = Index {
+            seeds,
+            slots: vec![
+                Slot {
+                    hash: 0,
+                    at: EMPTY,
+                    len: 0
+                };
+                slots_len
+            ],
+            filter: vec![0; filter_bits / 64],
+            glob_ends: vec![0; (32 * self.pairs.len()).next_power_of_two().max(512) / 64],
+            arena: Vec::new(),
+        };
+        let put_u32 = |arena: &mut Vec<u8>, value: usize| {
+            arena.extend_from_slice(&(value as u32).to_le_bytes());
+        };
+        for (key, ids) in self.literals {
+            let hash = seeds.literal(seeds.forward(key.split(|&b| b == b'.')));
+            let at = index.arena.len();
+            index.arena.extend_from_slice(&key);
+            put_u32(&mut index.arena, ids.len());
+            for id in ids {
+                put_u32(&mut index.arena, id as usize);
             }
+            index.insert(hash, at, key.len());
         }
-        ends_start.push(ends.len() as u32);
-        let mut literal_start = Vec::with_capacity(keys as usize + 1);
-        let mut literal_ids = Vec::new();
-        for ids in self.literals {
-            literal_start.push(literal_ids.len() as u32);
-            literal_ids.extend(ids);
-        }
-        literal_start.push(literal_ids.len() as u32);
-        Index {
-            forward: self.forward.build(Direction::Forward),
-            backward: self.backward.build(Direction::Backward),
-            literal_start,
-            literal_ids,
-            ends_start,
-            ends,
-            globs,
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    /// Keys are prefixes of the text.
-    Forward,
-    /// Keys are suffixes of the text (inserted reversed).
-    Backward,
-}
-
-/// A byte trie under construction; node 0 is the root (the empty string).
-/// Each inserted string gets a key, numbered from 0 in insertion order.
-struct TrieBuilder {
-    nodes: Vec<BuilderNode>,
-    keys: u32,
-}
-
-/// (children sorted by byte, key of the string ending here).
-type BuilderNode = (Vec<(u8, u32)>, Option<u32>);
-
-impl Default for TrieBuilder {
-    fn default() -> Self {
-        TrieBuilder {
-            nodes: vec![(Vec::new(), None)],
-            keys: 0,
-        }
-    }
-}
-
-impl TrieBuilder {
-    fn insert<'a>(&mut self, bytes: impl Iterator<Item = &'a u8>) -> u32 {
-        let mut node = 0u32;
-        for &b in bytes {
-            let next = self.nodes.len() as u32;
-            let Some((children, _)) = self.nodes.get_mut(node as usize) else {
-                break;
+        for ((prefix, suffix), globs) in self.pairs {
+            let forward = match prefix.split_last() {
+                Some((_, segments)) => seeds.forward(segments.split(|&b| b == b'.')),
+                None => seeds.forward,
             };
-            node = match children.binary_search_by_key(&b, |c| c.0) {
-                Ok(at) => children.get(at).map_or(0, |c| c.1),
-                Err(at) => {
-                    children.insert(at, (b, next));
-                    self.nodes.push((Vec::new(), None));
-                    next
-                }
+            let backward = match suffix.split_first() {
+                Some((_, segments)) => seeds.backward(segments.rsplit(|&b| b == b'.')),
+                None => seeds.backward,
             };
-        }
-        let keys = &mut self.keys;
-        match self.nodes.get_mut(node as usize) {
-            Some((_, Some(key))) => *key,
-            Some((_, slot)) => {
-                *slot = Some(*keys);
-                *keys += 1;
-                *keys - 1
-            }
-            None => 0,
-        }
-    }
-
-    /// Freezes the trie with chains of single-child nodes collapsed into one
-    /// edge (so a walk compares whole runs of bytes at once and visits a
-    /// handful of nodes), each node encoded in one run of bytes next to its
-    /// first child (so a visit reads one or two cache lines).
-    fn build(self, direction: Direction) -> Trie {
-        let mut compressed: Vec<CompressedNode> = Vec::new();
-        let mut stack = vec![(0u32, None::<(usize, usize)>)];
-        while let Some((from, parent_edge)) = stack.pop() {
-            let at = compressed.len();
-            if let Some((parent, edge)) = parent_edge {
-                if let Some(e) = compressed.get_mut(parent).and_then(|p| p.1.get_mut(edge)) {
-                    e.2 = at;
+            let at = index.arena.len();
+            let arena = &mut index.arena;
+            arena.extend_from_slice(&prefix);
+            put_u32(arena, suffix.len());
+            arena.extend_from_slice(&suffix);
+            put_u32(arena, globs.len());
+            for (id, head, tail, middles) in globs {
+                put_u32(arena, id as usize);
+                put_u32(arena, head.len());
+                put_u32(arena, tail.len());
+                put_u32(arena, middles.len());
+                arena.extend_from_slice(&head);
+                arena.extend_from_slice(&tail);
+                for piece in middles {
+                    put_u32(arena, piece.len());
+                    arena.extend_from_slice(&piece);
                 }
             }
-            let children = self.nodes.get(from as usize).map_or(&[][..], |n| &n.0[..]);
-            let mut edges = Vec::with_capacity(children.len());
-            let mut pending = Vec::with_capacity(children.len());
-            for (index, &(byte, mut child)) in children.iter().enumerate() {
-                // Follow the chain while it neither branches nor ends a key.
-                let mut label = vec![byte];
-                while let Some((grand, None)) = self.nodes.get(child as usize) {
-                    match grand.as_slice() {
-                        [(b, next)] => {
-                            label.push(*b);
-                            child = *next;
-                        }
-                        _ => break,
-                    }
-                }
-                if direction == Direction::Backward {
-                    // Text order: the walk compares the label with the text
-                    // just before the part already matched.
-                    label.reverse();
-                }
-                edges.push((byte, label, 0));
-                pending.push((child, Some((at, index))));
-            }
-            compressed.push((self.key_of(from), edges));
-            // First child popped first, so it lands right after its parent.
-            stack.extend(pending.into_iter().rev());
+            index.insert(seeds.pair(forward, backward), at, prefix.len());
+            set_bit(&mut index.glob_ends, forward);
+            set_bit(&mut index.glob_ends, backward);
         }
-
-        let mut offsets = Vec::with_capacity(compressed.len());
-        let mut size = 0usize;
-        for (_, edges) in &compressed {
-            offsets.push(size);
-            size += NODE_HEADER
-                + edges.len() * (1 + EDGE_RECORD)
-                + edges.iter().map(|e| e.1.len()).sum::<usize>();
-        }
-        let mut bytes = Vec::with_capacity(size);
-        for ((key, edges), &start) in compressed.iter().zip(&offsets) {
-            bytes.extend_from_slice(&key.to_le_bytes());
-            bytes.extend_from_slice(&(edges.len() as u16).to_le_bytes());
-            bytes.extend(edges.iter().map(|e| e.0));
-            let mut label_at = start + NODE_HEADER + edges.len() * (1 + EDGE_RECORD);
-            for (_, label, child) in edges {
-                let target = offsets.get(*child).copied().unwrap_or(usize::MAX);
-                bytes.extend_from_slice(&(target as u32).to_le_bytes());
-                bytes.extend_from_slice(&(label_at as u32).to_le_bytes());
-                bytes.extend_from_slice(&(label.len() as u32).to_le_bytes());
-                label_at += label.len();
-            }
-            for (_, label, _) in edges {
-                bytes.extend_from_slice(label);
-            }
-        }
-        Trie { bytes }
-    }
-
-    fn key_of(&self, node: u32) -> u32 {
-        self.nodes
-            .get(node as usize)
-            .and_then(|n| n.1)
-            .unwrap_or(NO_KEY)
+        index
     }
 }
 
-const NO_KEY: u32 = u32::MAX;
-
-/// A trie spends at most about 20 bytes per pattern byte (a node of one edge
-/// per byte), so this keeps every offset well inside 32 bits.
-const MAX_TOTAL_LEN: usize = 128 << 20;
-
-/// A node of the compressed trie during `build`, in depth-first preorder:
-/// (key, edges as (selecting byte, label in text order, child's preorder index)).
-type CompressedNode = (u32, Vec<(u8, Vec<u8>, usize)>);
-
-/// A frozen, path-compressed byte trie, every node one run of bytes:
-/// `key: u32 | edge count n: u16 | n selecting bytes | n × (child offset: u32,
-/// label offset: u32, label length: u32) | the labels`, little-endian, the
-/// root at offset 0.
-#[derive(Clone, Default)]
-struct Trie {
-    bytes: Vec<u8>,
-}
-
-const NODE_HEADER: usize = 6;
-const EDGE_RECORD: usize = 12;
-
-impl Trie {
-    /// Walks `text` from its start (`Forward`) or its end (`Backward`) and
-    /// calls `visit(key, length)` for every key that is a prefix (suffix) of
-    /// it, shortest first, while `visit` returns true.
-    fn walk(&self, text: &[u8], direction: Direction, mut visit: impl FnMut(u32, usize) -> bool) {
-        let mut node = 0usize;
-        let mut depth = 0usize;
-        while let Some(header) = self.array::<NODE_HEADER>(node) {
-            let [k0, k1, k2, k3, c0, c1] = header;
-            let key = u32::from_le_bytes([k0, k1, k2, k3]);
-            if key != NO_KEY && !visit(key, depth) {
+impl Index {
+    fn insert(&mut self, hash: u64, at: usize, len: usize) {
+        set_bit(&mut self.filter, hash);
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = hash as usize & mask;
+        // At most half full, so a free slot is always found.
+        while let Some(slot) = self.slots.get_mut(i) {
+            if slot.at == EMPTY {
+                *slot = Slot {
+                    hash,
+                    at: at as u32,
+                    len: len as u32,
+                };
                 return;
             }
-            let count = usize::from(u16::from_le_bytes([c0, c1]));
-            match self.step(node, count, text, depth, direction) {
-                Some((child, consumed)) => {
-                    node = child;
-                    depth += consumed;
-                }
-                None => return,
-            }
+            i = (i + 1) & mask;
         }
     }
-
-    /// Follows the edge of `node` (with `count` edges) that continues `text`
-    /// past `depth` bytes: the child's offset and the label's length.
-    fn step(
-        &self,
-        node: usize,
-        count: usize,
-        text: &[u8],
-        depth: usize,
-        direction: Direction,
-    ) -> Option<(usize, usize)> {
-        let (rest, next_byte) = match direction {
-            Direction::Forward => {
-                let rest = text.get(depth..)?;
-                (rest, *rest.first()?)
-            }
-            Direction::Backward => {
-                let rest = text.get(..text.len().checked_sub(depth)?)?;
-                (rest, *rest.last()?)
-            }
-        };
-        let firsts = self
-            .bytes
-            .get(node + NODE_HEADER..node + NODE_HEADER + count)?;
-        let edge = firsts.iter().position(|&b| b == next_byte)?;
-        let record = self.array::<EDGE_RECORD>(node + NODE_HEADER + count + edge * EDGE_RECORD)?;
-        let [t0, t1, t2, t3, s0, s1, s2, s3, l0, l1, l2, l3] = record;
-        let label_at = u32::from_le_bytes([s0, s1, s2, s3]) as usize;
-        let label_len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
-        let label = self.bytes.get(label_at..label_at + label_len)?;
-        let consumed = match direction {
-            Direction::Forward => rest.get(..label_len)?,
-            Direction::Backward => rest.get(rest.len().checked_sub(label_len)?..)?,
-        };
-        same_bytes(consumed, label)
-            .then_some((u32::from_le_bytes([t0, t1, t2, t3]) as usize, label_len))
-    }
-
-    fn array<const N: usize>(&self, at: usize) -> Option<[u8; N]> {
-        self.bytes.get(at..at + N)?.try_into().ok()
-    }
 }
 
-/// Slice equality that leaves labels of a few bytes (most of them) to an
-/// inline loop and longer ones to `memcmp`, whose call costs more than the
-/// comparison itself for short ones.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() <= 4 {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-    } else {
-        a == b
-    }
-}
+/// The arena spends at most about 30 bytes per pattern byte (a one-byte
+/// glob piece costs its byte and a 4-byte length; a pattern at most 28 bytes
+/// of ids and counts), so this keeps every offset inside 32 bits.
+const MAX_TOTAL_LEN: usize = 128 << 20;
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+fn position_of(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return Some(0);
     }

@@ -106,6 +106,95 @@ fn matcher_is_send_sync_clone() {
     );
 }
 
+#[test]
+fn long_and_odd_types_agree_with_naive_reference() {
+    let patterns: Vec<String> = [
+        "*",
+        "a",
+        "a.a",
+        "a*",
+        "*a",
+        "a.*",
+        "*.a",
+        "a.*.a",
+        "a*a*a",
+        "*.a.*",
+        "a.a.a.a",
+        "b",
+        "-",
+        "a.-",
+        "*-*",
+        "abcdefghi",
+        "abcdefghijklmnopq.*",
+        "*.abcdefgh.abcdefghijklmnopqrstuvwxyz",
+        "abcdefghijklmnop",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    // Past the segments a lookup keeps on the stack, and types that are not
+    // valid event types (lookups take any string).
+    let long = vec!["a"; 40].join(".");
+    let mut types = vec![
+        long.clone(),
+        format!("{long}.b"),
+        format!("b.{long}"),
+        format!("{long}."),
+    ];
+    types.extend(
+        [
+            "", ".", "..", ".a", "a.", "a..a", "*", "a.*", "A", "é.a", "a.-", "-",
+        ]
+        .map(String::from),
+    );
+    // Segments around the 8- and 16-byte words a lookup reads at once.
+    for len in 7..=18 {
+        let segment = &"abcdefghijklmnopqrstuvwxyz"[..len];
+        types.extend([
+            segment.to_owned(),
+            format!("{segment}.a"),
+            format!("a.{segment}"),
+            format!("a.{segment}.a"),
+            format!("x.abcdefgh.{segment}"),
+        ]);
+    }
+    for scope in [false, true] {
+        let matcher = EventMatcher::new(&patterns, scope).unwrap();
+        for t in &types {
+            let expected = naive_matching(&patterns, scope, t);
+            assert_eq!(matcher.matching(t), expected, "{t:?} scope {scope}");
+            assert_eq!(matcher.matches(t), !expected.is_empty(), "{t:?}");
+        }
+    }
+}
+
+#[test]
+fn many_patterns_agree_with_naive_reference() {
+    // Enough patterns that the table and its filter are far from their minimum sizes.
+    let mut patterns = Vec::new();
+    for i in 0..400 {
+        patterns.push(format!("s{}.r{}.created", i % 37, i % 11));
+        patterns.push(format!("s{}", i % 53));
+        patterns.push(format!("s{}.*.u{}", i % 29, i % 7));
+        patterns.push(format!("*.r{}.created", i % 13));
+        patterns.push(format!("s{}.r{}*", i % 31, i % 5));
+    }
+    let matcher = EventMatcher::new(&patterns, true).unwrap();
+    for i in 0..300 {
+        for t in [
+            format!("s{}.r{}.created", i % 41, i % 13),
+            format!("s{}.r{}.u{}", i % 43, i % 7, i % 9),
+            format!("s{}.r{}x.u{}.v", i % 33, i % 6, i % 8),
+        ] {
+            assert_eq!(
+                matcher.matching(&t),
+                naive_matching(&patterns, true, &t),
+                "{t:?}"
+            );
+        }
+    }
+}
+
 /// Patterns and types over a small alphabet so that random ones collide often.
 fn segment() -> impl Strategy<Value = String> {
     proptest::string::string_regex("[abc_-]{1,3}").unwrap()
