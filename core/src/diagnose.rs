@@ -156,7 +156,7 @@ impl Verifier {
             return explanation;
         }
         format!(
-            "No common mistake explains it (checked: re-serialized body, trailing newline, secret encoding and whsec_ prefix, other schemes). Most likely the secret is not the one this {} endpoint signs with (test vs live, or rotated), or the body was changed on the way.",
+            "No common mistake explains it (checked: re-serialized body, trailing newline or whitespace, secret encoding and whsec_ prefix, other schemes): the body was changed after signing (tampered with, or altered by a proxy or middleware), or the secret is not the one this {} endpoint signs with (test vs live, or rotated).",
             display_name(self.scheme())
         )
     }
@@ -227,6 +227,11 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
         variants.push((
             stripped.to_vec(),
             "The body you passed has a trailing newline the sender did not sign",
+        ));
+    } else if body.last().is_some_and(u8::is_ascii_whitespace) {
+        variants.push((
+            body.trim_ascii_end().to_vec(),
+            "The body you passed has trailing whitespace the sender did not sign",
         ));
     } else {
         variants.push((
@@ -347,6 +352,13 @@ mod tests {
         let (v, headers) = signed(Scheme::Github, "gh-secret", b"{}");
         let why = v.diagnose_at(&headers, b"{}\n", NOW).unwrap();
         assert!(why.contains("trailing newline"), "{why}");
+    }
+
+    #[test]
+    fn names_trailing_whitespace() {
+        let (v, headers) = signed(Scheme::Bond, "whsec_bond", br#"{"a":1}"#);
+        let why = v.diagnose_at(&headers, br#"{"a":1} "#, NOW).unwrap();
+        assert!(why.contains("trailing whitespace"), "{why}");
     }
 
     #[test]
