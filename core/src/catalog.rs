@@ -6,6 +6,8 @@
 //!
 //! [`EventMatcher::unknown_patterns`]: crate::EventMatcher::unknown_patterns
 
+use crate::error::{Error, Result};
+
 /// The known event types of one provider.
 ///
 /// ```
@@ -43,16 +45,32 @@ impl Catalog {
     pub const ALL: &'static [Catalog] = &[Catalog::QUILTT, Catalog::BOND, Catalog::TRATTA];
 
     /// The catalogue of a provider by scheme name (`atelio` is an alias of
-    /// `bond`); `None` for providers without one.
-    pub fn for_provider(name: &str) -> Option<&'static Catalog> {
-        let name = if name.eq_ignore_ascii_case("atelio") {
+    /// `bond`); `invalid_scheme` for providers without one.
+    ///
+    /// ```
+    /// assert_eq!(hooksig::Catalog::for_provider("Atelio").unwrap().name(), "bond");
+    /// assert_eq!(hooksig::Catalog::for_provider("stripe").unwrap_err().code(), "invalid_scheme");
+    /// ```
+    pub fn for_provider(name: &str) -> Result<&'static Catalog> {
+        let wanted = if name.eq_ignore_ascii_case("atelio") {
             "bond"
         } else {
             name
         };
         Catalog::ALL
             .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .find(|c| c.name.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| Error::InvalidScheme {
+                reason: format!(
+                    "no event catalogue for {:?}; hooksig has catalogues for {}",
+                    crate::scheme::truncate(name, 40),
+                    Catalog::ALL
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
     }
 
     /// The provider's scheme name: `quiltt`, `bond` or `tratta`.
@@ -161,8 +179,11 @@ mod tests {
         assert!(Catalog::QUILTT.contains("connection.synced.successful.initial"));
         assert!(Catalog::QUILTT.contains("connection.synced.successful.historical"));
         assert!(Catalog::BOND.contains("transactions"));
-        assert_eq!(Catalog::for_provider("Atelio"), Some(&Catalog::BOND));
-        assert_eq!(Catalog::for_provider("stripe"), None);
+        assert_eq!(Catalog::for_provider("Atelio"), Ok(&Catalog::BOND));
+        assert_eq!(
+            Catalog::for_provider("stripe").unwrap_err().code(),
+            "invalid_scheme"
+        );
     }
 
     #[test]

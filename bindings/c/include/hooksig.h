@@ -658,8 +658,8 @@ enum hooksig_status hooksig_matcher_matching(const struct hooksig_matcher *match
  * looks like a typo (`connection.synced.sucessful` ->
  * `connection.synced.successful`). An empty list means every pattern is used.
  *
- * Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer or a
- * provider without a catalogue.
+ * Returns `HOOKSIG_OK`, `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer, or
+ * `HOOKSIG_INVALID_SCHEME` for a provider without a catalogue.
  *
  * # Safety
  * `matcher` is a live matcher; `provider` is NUL-terminated; `unknown` is

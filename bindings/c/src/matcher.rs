@@ -190,8 +190,8 @@ pub struct hooksig_unknown_patterns {
 /// looks like a typo (`connection.synced.sucessful` ->
 /// `connection.synced.successful`). An empty list means every pattern is used.
 ///
-/// Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer or a
-/// provider without a catalogue.
+/// Returns `HOOKSIG_OK`, `HOOKSIG_INVALID_ARGUMENT` for a NULL pointer, or
+/// `HOOKSIG_INVALID_SCHEME` for a provider without a catalogue.
 ///
 /// # Safety
 /// `matcher` is a live matcher; `provider` is NUL-terminated; `unknown` is
@@ -212,13 +212,7 @@ pub unsafe extern "C" fn hooksig_matcher_unknown_patterns(
             .ok_or_else(|| Failure::invalid_argument("matcher is NULL"))?;
         // SAFETY: NUL-terminated (contract).
         let provider = unsafe { input::c_text(provider, "provider") }?;
-        let catalog = Catalog::for_provider(provider).ok_or_else(|| {
-            let known: Vec<_> = Catalog::ALL.iter().map(Catalog::name).collect();
-            Failure::invalid_argument(format!(
-                "no event catalogue for {provider:?}; hooksig has {}",
-                known.join(", ")
-            ))
-        })?;
+        let catalog = Catalog::for_provider(provider).map_err(Failure::from)?;
         let mut text = Vec::new();
         let mut items = Vec::new();
         for found in matcher.0.unknown_patterns(catalog) {

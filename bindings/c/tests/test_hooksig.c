@@ -662,7 +662,7 @@ static void run_routing_and_decryption(void) {
               hooksig_matcher_matching(matcher, "x", indexes, SIZE_MAX, &count, NULL) == HOOKSIG_INVALID_ARGUMENT,
           "matcher", "NULL and impossible arguments");
     hooksig_unknown_patterns *unknown = NULL;
-    check(hooksig_matcher_unknown_patterns(matcher, "acme", &unknown, NULL) == HOOKSIG_INVALID_ARGUMENT && unknown == NULL &&
+    check(hooksig_matcher_unknown_patterns(matcher, "acme", &unknown, NULL) == HOOKSIG_INVALID_SCHEME && unknown == NULL &&
               hooksig_matcher_unknown_patterns(NULL, "quiltt", &unknown, NULL) == HOOKSIG_INVALID_ARGUMENT &&
               hooksig_matcher_unknown_patterns(matcher, NULL, &unknown, NULL) == HOOKSIG_INVALID_ARGUMENT &&
               hooksig_matcher_unknown_patterns(matcher, "quiltt", NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&

@@ -316,13 +316,7 @@ impl NativeEventMatcher {
     /// The patterns that match no type of `catalog`'s provider (`quiltt`, `bond`, `tratta`).
     #[napi(catch_unwind)]
     pub fn unknown_patterns(&self, catalog: String) -> Result<Vec<UnknownPattern>> {
-        let catalog = hooksig::Catalog::for_provider(&catalog).ok_or_else(|| {
-            js_error(hooksig::Error::InvalidScheme {
-                reason: format!(
-                    "no event catalogue for {catalog:?}; there are quiltt, bond and tratta"
-                ),
-            })
-        })?;
+        let catalog = hooksig::Catalog::for_provider(&catalog).map_err(js_error)?;
         Ok(self
             .inner
             .unknown_patterns(catalog)

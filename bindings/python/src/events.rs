@@ -49,18 +49,7 @@ impl EventMatcher {
     /// `"bond"`, `"tratta"`), each with the nearest known type when it looks
     /// like a typo.
     fn unknown_patterns(&self, provider: &str) -> PyResult<Vec<UnknownPattern>> {
-        let catalog = hooksig::Catalog::for_provider(provider).ok_or_else(|| {
-            Error(hooksig::Error::InvalidScheme {
-                reason: format!(
-                    "no event catalogue for {provider:?}; there are: {}",
-                    hooksig::Catalog::ALL
-                        .iter()
-                        .map(|c| c.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })
-        })?;
+        let catalog = hooksig::Catalog::for_provider(provider).map_err(Error)?;
         Ok(self
             .inner
             .unknown_patterns(catalog)

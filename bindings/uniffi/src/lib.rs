@@ -357,18 +357,7 @@ impl EventMatcher {
     /// `bond` or `tratta`), each with the nearest known type when it looks
     /// like a typo. Throws `invalid_scheme` for a provider without a catalogue.
     pub fn unknown_patterns(&self, provider: &str) -> Result<Vec<UnknownPattern>> {
-        let catalog = hooksig::Catalog::for_provider(provider).ok_or_else(|| {
-            hooksig::Error::InvalidScheme {
-                reason: format!(
-                    "no event catalogue for {provider:?}; there are catalogues for {}",
-                    hooksig::Catalog::ALL
-                        .iter()
-                        .map(|c| c.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }
-        })?;
+        let catalog = hooksig::Catalog::for_provider(provider)?;
         Ok(self
             .inner
             .unknown_patterns(catalog)

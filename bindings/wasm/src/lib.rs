@@ -334,16 +334,7 @@ impl WasmEventMatcher {
 }
 
 fn unknown_patterns_json(matcher: &EventMatcher, catalog: &str) -> Result<String, Failure> {
-    let catalog = Catalog::for_provider(catalog).ok_or_else(|| Error::InvalidScheme {
-        reason: format!(
-            "no event catalogue for {catalog:?}; there are catalogues for {}",
-            Catalog::ALL
-                .iter()
-                .map(Catalog::name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    })?;
+    let catalog = Catalog::for_provider(catalog)?;
     let unknown: Vec<serde_json::Value> = matcher
         .unknown_patterns(catalog)
         .into_iter()

@@ -232,7 +232,7 @@ fn grid() -> Vec<Value> {
     ];
     let mut out = Vec::new();
     for (provider, patterns) in subscriptions {
-        let Some(catalog) = Catalog::for_provider(provider) else {
+        let Ok(catalog) = Catalog::for_provider(provider) else {
             continue;
         };
         for scope in [false, true] {
@@ -318,7 +318,7 @@ fn catalogue_cases() -> Vec<Value> {
     cases
         .into_iter()
         .map(|(name, provider, patterns, scope, expected)| {
-            let catalog = Catalog::for_provider(provider).unwrap_or_else(|| panic!("{provider}"));
+            let catalog = Catalog::for_provider(provider).unwrap_or_else(|e| panic!("{e}"));
             let matcher = EventMatcher::new(patterns, scope).unwrap_or_else(|e| panic!("{e}"));
             let found: Vec<(usize, Option<String>)> = matcher
                 .unknown_patterns(catalog)
