@@ -164,6 +164,27 @@ fn header_pairs(headers: HashMap<String, Vec<String>>) -> Vec<(String, String)> 
         .collect()
 }
 
+/// Splits `name NUL value NUL ...` into borrowed pairs (a trailing NUL is
+/// optional, so an empty block is no headers).
+fn packed_pairs(packed: &[u8]) -> Result<Vec<(&[u8], &[u8])>> {
+    let packed = packed.strip_suffix(b"\0").unwrap_or(packed);
+    if packed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut fields = packed.split(|&b| b == 0);
+    let mut pairs = Vec::new();
+    while let Some(name) = fields.next() {
+        let value = fields
+            .next()
+            .ok_or_else(|| hooksig::Error::MalformedHeader {
+                header: String::from_utf8_lossy(name).into_owned(),
+                reason: "packed headers end with a name and no value".to_owned(),
+            })?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
 /// Verifies webhooks of one scheme against one or more secrets.
 ///
 /// Key state is derived once at construction; one instance is immutable,
@@ -220,6 +241,33 @@ impl Verifier {
         let verified = match now {
             Some(now) => self.inner.verify_at(&pairs, body, now),
             None => self.inner.verify(&pairs, body),
+        }?;
+        Ok(verified.into())
+    }
+
+    /// [`Verifier::verify`] with the headers packed as `name NUL value NUL ...`
+    /// (UTF-8), for the Kotlin `verify` overloads (`verifyPacked` there).
+    ///
+    /// Why it exists: every JNA `Structure` uniffi's Kotlin allocates (call
+    /// status, `RustBuffer` arguments and returns) registers native memory
+    /// with JNA's single cleaner thread, and at webhook rates that dominates
+    /// the call. A map argument costs a `RustBuffer` allocation round trip and
+    /// `Option<i64>` another; two borrowed byte slices and a plain `i64` cost
+    /// none. `has_now` false means the system clock. Headers never contain
+    /// NUL (RFC 9110); Kotlin falls back to `verify_direct` if one does, and
+    /// an odd number of fields is `malformed_header`.
+    pub fn verify_packed(
+        &self,
+        headers: &[u8],
+        body: &[u8],
+        now: i64,
+        has_now: bool,
+    ) -> Result<Verified> {
+        let pairs = packed_pairs(headers)?;
+        let verified = if has_now {
+            self.inner.verify_at(&pairs, body, now)
+        } else {
+            self.inner.verify(&pairs, body)
         }?;
         Ok(verified.into())
     }
@@ -465,6 +513,15 @@ mod tests {
             })
             .collect();
         assert_eq!(codes, E::CODES);
+    }
+
+    #[test]
+    fn packed_headers_split_into_pairs() {
+        let pairs = packed_pairs(b"A\0x\0B\0\0").unwrap();
+        assert_eq!(pairs, [(&b"A"[..], &b"x"[..]), (&b"B"[..], &b""[..])]);
+        assert!(packed_pairs(b"").unwrap().is_empty());
+        let err = packed_pairs(b"A\0x\0B").unwrap_err();
+        assert_eq!(err.code(), "malformed_header");
     }
 
     #[test]

@@ -885,6 +885,21 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      */
     func verify(headers: [String: [String]], body: Data, now: Int64?) throws  -> Verified
     
+    /**
+     * [`Verifier::verify`] with the headers packed as `name NUL value NUL ...`
+     * (UTF-8), for the Kotlin `verify` overloads (`verifyPacked` there).
+     *
+     * Why it exists: every JNA `Structure` uniffi's Kotlin allocates (call
+     * status, `RustBuffer` arguments and returns) registers native memory
+     * with JNA's single cleaner thread, and at webhook rates that dominates
+     * the call. A map argument costs a `RustBuffer` allocation round trip and
+     * `Option<i64>` another; two borrowed byte slices and a plain `i64` cost
+     * none. `has_now` false means the system clock. Headers never contain
+     * NUL (RFC 9110); Kotlin falls back to `verify_direct` if one does, and
+     * an odd number of fields is `malformed_header`.
+     */
+    func verifyPacked(headers: Data, body: Data, now: Int64, hasNow: Bool) throws  -> Verified
+    
 }
 /**
  * Verifies webhooks of one scheme against one or more secrets.
@@ -1031,6 +1046,36 @@ open func verify(headers: [String: [String]], body: Data, now: Int64? = nil)thro
         bodyFb,
         FfiConverterOptionInt64.lower(now),uniffiCallStatus
     )
+        }
+})
+}
+    
+    /**
+     * [`Verifier::verify`] with the headers packed as `name NUL value NUL ...`
+     * (UTF-8), for the Kotlin `verify` overloads (`verifyPacked` there).
+     *
+     * Why it exists: every JNA `Structure` uniffi's Kotlin allocates (call
+     * status, `RustBuffer` arguments and returns) registers native memory
+     * with JNA's single cleaner thread, and at webhook rates that dominates
+     * the call. A map argument costs a `RustBuffer` allocation round trip and
+     * `Option<i64>` another; two borrowed byte slices and a plain `i64` cost
+     * none. `has_now` false means the system clock. Headers never contain
+     * NUL (RFC 9110); Kotlin falls back to `verify_direct` if one does, and
+     * an odd number of fields is `malformed_header`.
+     */
+open func verifyPacked(headers: Data, body: Data, now: Int64, hasNow: Bool)throws  -> Verified  {
+    return try  FfiConverterTypeVerified_lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(headers) { headersFb in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
+    uniffi_hooksig_uniffi_fn_method_verifier_verify_packed(
+            self.uniffiCloneHandle(),
+        headersFb,
+        bodyFb,
+        FfiConverterInt64.lower(now),
+        FfiConverterBool.lower(hasNow),uniffiCallStatus
+    )
+        }
         }
 })
 }
@@ -1858,6 +1903,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_verify() != 22211) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed() != 8752) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new() != 34476) {

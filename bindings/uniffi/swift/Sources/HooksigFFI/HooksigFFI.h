@@ -323,6 +323,11 @@ uint64_t uniffi_hooksig_uniffi_fn_method_verifier_tolerance(uint64_t ptr, RustCa
 RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer headers, ForeignBytes body, RustBuffer now, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_VERIFY_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_VERIFY_PACKED
+RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_verify_packed(uint64_t ptr, ForeignBytes headers, ForeignBytes body, int64_t now, int8_t has_now, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -707,6 +712,12 @@ uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_tolerance(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_VERIFY_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_VERIFY_PACKED
+uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed(void
     
 );
 #endif

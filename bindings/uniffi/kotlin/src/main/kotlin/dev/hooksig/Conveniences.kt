@@ -46,13 +46,25 @@ val HooksigException.code: String
  *
  * @throws HooksigException with the [code] of the failure.
  */
-fun Verifier.verify(headers: Map<String, List<String>>, body: ByteArray, now: Long? = null): Verified =
-    withNativeBody(body.size, { it.put(body) }) { verifyDirect(headers, it, now) }
+fun Verifier.verify(headers: Map<String, List<String>>, body: ByteArray, now: Long? = null): Verified {
+    val packed = packHeaders(headers)
+        ?: return withNativeBody(body.size, { it.put(body) }) { verifyDirect(headers, it, now) }
+    return withPackedRequest(packed, body.size, { it.put(body) }) { h, b -> verifyPacked(h, b, now ?: 0, now != null) }
+}
 
 /** [verify] for a body in any `ByteBuffer` (its remaining bytes; the buffer's position is not moved). */
-fun Verifier.verify(headers: Map<String, List<String>>, body: ByteBuffer, now: Long? = null): Verified =
-    if (body.isDirect) verifyDirect(headers, body.slice(), now)
-    else withNativeBody(body.remaining(), { it.put(body.duplicate()) }) { verifyDirect(headers, it, now) }
+fun Verifier.verify(headers: Map<String, List<String>>, body: ByteBuffer, now: Long? = null): Verified {
+    val packed = packHeaders(headers)
+        ?: return if (body.isDirect) verifyDirect(headers, body.slice(), now)
+        else withNativeBody(body.remaining(), { it.put(body.duplicate()) }) { verifyDirect(headers, it, now) }
+    return if (body.isDirect) {
+        withPackedRequest(packed, 0, {}) { h, _ -> verifyPacked(h, body.slice(), now ?: 0, now != null) }
+    } else {
+        withPackedRequest(packed, body.remaining(), { it.put(body.duplicate()) }) { h, b ->
+            verifyPacked(h, b, now ?: 0, now != null)
+        }
+    }
+}
 
 /**
  * [verify] for a body the framework already decoded as text; it is
@@ -118,5 +130,43 @@ private inline fun <T> withNativeBody(size: Int, fill: (ByteBuffer) -> Unit, cal
         val buffer = memory.getByteBuffer(0, size.toLong())
         fill(buffer)
         call(buffer.flip())
+    }
+}
+
+/**
+ * The headers as `name NUL value NUL ...` in UTF-8, for `verifyPacked`: a
+ * map lowered by uniffi costs a `RustBuffer` allocation round trip through
+ * JNA, which dominates a small verify. `null` when a name or value contains
+ * NUL (never legal in HTTP), so that the exact map goes through `verifyDirect`.
+ */
+private fun packHeaders(headers: Map<String, List<String>>): ByteArray? {
+    val packed = StringBuilder()
+    for ((name, values) in headers) {
+        if (name.indexOf('\u0000') >= 0) return null
+        for (value in values) {
+            if (value.indexOf('\u0000') >= 0) return null
+            packed.append(name).append('\u0000').append(value).append('\u0000')
+        }
+    }
+    return packed.toString().encodeToByteArray()
+}
+
+/**
+ * One native block holding the packed headers and then the body, handed to
+ * Rust as two borrowed slices: one malloc and no uniffi `RustBuffer`.
+ */
+private inline fun <T> withPackedRequest(
+    headers: ByteArray,
+    bodySize: Int,
+    fill: (ByteBuffer) -> Unit,
+    call: (ByteBuffer, ByteBuffer) -> T,
+): T {
+    val total = headers.size.toLong() + bodySize
+    if (total == 0L) return call(emptyBody, emptyBody)
+    return Memory(total).use { memory ->
+        val packed = memory.getByteBuffer(0, headers.size.toLong()).put(headers).flip()
+        val body = memory.getByteBuffer(headers.size.toLong(), bodySize.toLong())
+        fill(body)
+        call(packed, body.flip())
     }
 }

@@ -705,6 +705,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_verify(
     ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed(
+    ): Int
     external fun uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_constructor_verifier_new(
@@ -760,6 +762,8 @@ internal object UniffiLib {
     external fun uniffi_hooksig_uniffi_fn_method_verifier_tolerance(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_hooksig_uniffi_fn_method_verifier_verify(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: ForeignBytes.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_method_verifier_verify_packed(`ptr`: Long,`headers`: ForeignBytes.ByValue,`body`: ForeignBytes.ByValue,`now`: Long,`hasNow`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_method_verifier_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -937,6 +941,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 22211) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed() and 0xFFFF) != 8752) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new() and 0xFFFF) != 34476) {
@@ -1806,6 +1813,21 @@ public interface VerifierInterface {
      */
     fun `verifyDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long? = null): Verified
     
+    /**
+     * [`Verifier::verify`] with the headers packed as `name NUL value NUL ...`
+     * (UTF-8), for the Kotlin `verify` overloads (`verifyPacked` there).
+     *
+     * Why it exists: every JNA `Structure` uniffi's Kotlin allocates (call
+     * status, `RustBuffer` arguments and returns) registers native memory
+     * with JNA's single cleaner thread, and at webhook rates that dominates
+     * the call. A map argument costs a `RustBuffer` allocation round trip and
+     * `Option<i64>` another; two borrowed byte slices and a plain `i64` cost
+     * none. `has_now` false means the system clock. Headers never contain
+     * NUL (RFC 9110); Kotlin falls back to `verify_direct` if one does, and
+     * an odd number of fields is `malformed_header`.
+     */
+    fun `verifyPacked`(`headers`: java.nio.ByteBuffer, `body`: java.nio.ByteBuffer, `now`: kotlin.Long, `hasNow`: kotlin.Boolean): Verified
+    
     companion object
 }
 
@@ -2013,6 +2035,37 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
         FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByRefBytes.lower(`body`),
         FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Verifier::verify`] with the headers packed as `name NUL value NUL ...`
+     * (UTF-8), for the Kotlin `verify` overloads (`verifyPacked` there).
+     *
+     * Why it exists: every JNA `Structure` uniffi's Kotlin allocates (call
+     * status, `RustBuffer` arguments and returns) registers native memory
+     * with JNA's single cleaner thread, and at webhook rates that dominates
+     * the call. A map argument costs a `RustBuffer` allocation round trip and
+     * `Option<i64>` another; two borrowed byte slices and a plain `i64` cost
+     * none. `has_now` false means the system clock. Headers never contain
+     * NUL (RFC 9110); Kotlin falls back to `verify_direct` if one does, and
+     * an odd number of fields is `malformed_header`.
+     */
+    @Throws(HooksigException::class)override fun `verifyPacked`(`headers`: java.nio.ByteBuffer, `body`: java.nio.ByteBuffer, `now`: kotlin.Long, `hasNow`: kotlin.Boolean): Verified {
+            return FfiConverterTypeVerified.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_verifier_verify_packed(
+        it,
+        
+        FfiConverterByRefBytes.lower(`headers`),
+        FfiConverterByRefBytes.lower(`body`),
+        FfiConverterLong.lower(`now`),
+        FfiConverterBoolean.lower(`hasNow`),_status)
 }
     }
     )

@@ -27,7 +27,8 @@ fun main(args: Array<String>) {
             seconds,
             listOf(
                 "hooksig verify(ByteArray)" to { verifier.verify(headers, body).keyIndex },
-                "hooksig verifyDirect(ByteBuffer)" to { verifier.verifyDirect(headers, direct).keyIndex },
+                "hooksig verify(direct ByteBuffer)" to { verifier.verify(headers, direct).keyIndex },
+                "hooksig verifyDirect (uniffi map)" to { verifier.verifyDirect(headers, direct).keyIndex },
                 "javax.crypto.Mac hand-rolled" to { if (handRolled(secret, headers, body)) 0 else -1 },
             ),
         )
