@@ -48,15 +48,22 @@ function bodyArg(body) {
 // Headers cross to the backend as one string, `name\0value\0...`, plus the
 // pair count: one string conversion instead of one per name and value.
 class HeaderList {
-  constructor() {
+  // `keep`: the lower-cased names to pass on (the verifier's headers), or
+  // undefined for all. Converting a request's other headers costs more than
+  // a small body's HMAC, and verify never reads them.
+  constructor(keep) {
     this.text = '';
     this.count = 0;
+    this.keep = keep;
   }
 
   add(name, value) {
     if (typeof name !== 'string') {
       throw new MalformedHeaderError(`malformed header: a header name is ${describe(name)}, not a string`);
     }
+    const keep = this.keep;
+    // Node's and Fetch's names are lower case already; the second lookup is for pairs.
+    if (keep !== undefined && !keep.has(name) && !keep.has(name.toLowerCase())) return;
     if (typeof value === 'string') {
       this.text += name + '\0' + value + '\0';
       this.count++;
@@ -78,9 +85,12 @@ class HeaderList {
   }
 }
 
-/** Headers as a plain object, a Fetch `Headers`, a `Map` or `[name, value]` pairs. */
-function headerList(headers) {
-  const list = new HeaderList();
+/**
+ * Headers as a plain object, a Fetch `Headers`, a `Map` or `[name, value]` pairs;
+ * with `keep` (a Set of lower-cased names), only those headers.
+ */
+function headerList(headers, keep) {
+  const list = new HeaderList(keep);
   if (headers === undefined || headers === null) return list;
   if (typeof headers !== 'object') {
     throw new MalformedHeaderError(
@@ -177,6 +187,7 @@ function call(fn) {
 /** Builds the public API over `backend` (see SHARED-API.md). */
 function createApi(backend) {
   const decoder = new TextDecoder();
+  errors.setHttpStatuses(backend.httpStatusOf);
 
   // The sync verify's key index and timestamp come back through this array
   // (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
@@ -184,6 +195,7 @@ function createApi(backend) {
 
   class Verifier {
     #inner;
+    #names;
 
     constructor(scheme, secrets, options) {
       const schemeText = schemeArg(scheme);
@@ -193,6 +205,7 @@ function createApi(backend) {
         throw new RangeError('Verifier: options.tolerance must be a whole number of seconds, 0 to 4294967295');
       }
       this.#inner = call(() => new backend.Verifier(schemeText, list, tolerance ?? undefined));
+      this.#names = new Set(Array.from(this.#inner.headerNames, (name) => name.toLowerCase()));
     }
 
     get scheme() {
@@ -204,7 +217,7 @@ function createApi(backend) {
     }
 
     verify(headers, body, options) {
-      const list = headerList(headers);
+      const list = headerList(headers, this.#names);
       const bytes = bodyArg(body);
       const now = nowArg(options);
       let webhookId;
@@ -220,7 +233,7 @@ function createApi(backend) {
     async verifyAsync(headers, body, options) {
       // A backend without threads (WASM) verifies in place.
       if (!backend.Verifier.prototype.verifyAsync) return this.verify(headers, body, options);
-      const list = headerList(headers);
+      const list = headerList(headers, this.#names);
       const bytes = bodyArg(body);
       const now = nowArg(options);
       try {

@@ -52,6 +52,18 @@ const InvalidSchemeError = define('InvalidSchemeError', 'invalid_scheme', Hooksi
 const ERROR_CODES = Object.freeze(Object.keys(byCode));
 
 /**
+ * Gives each class its `httpStatus` (what a receiver answers the error with)
+ * from the core's table, `statusOf(code)`, which only the backend can reach.
+ */
+function setHttpStatuses(statusOf) {
+  for (const code of ERROR_CODES) {
+    const status = statusOf(code);
+    if (typeof status !== 'number') throw new Error(`hooksig: the backend has no HTTP status for ${code}`);
+    Object.defineProperty(byCode[code].prototype, 'httpStatus', { value: status, writable: false, configurable: true });
+  }
+}
+
+/**
  * Turns an error thrown by a backend (a plain `Error` whose `.code` is one of
  * ERROR_CODES) into the matching class; anything else is returned unchanged.
  */
@@ -77,4 +89,5 @@ module.exports = {
   InvalidSchemeError,
   ERROR_CODES,
   toHooksigError,
+  setHttpStatuses,
 };

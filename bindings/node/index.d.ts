@@ -230,6 +230,14 @@ export type ErrorCode =
 export class HooksigError extends Error {
   /** The stable machine-readable code, the same in every language. */
   readonly code: ErrorCode;
+  /**
+   * The HTTP status a webhook receiver answers this error with: 401 when the
+   * request does not prove its origin (missing header, old or future
+   * timestamp, wrong or unsupported signature), 400 when it cannot be checked
+   * as sent (malformed header or body, failed decryption), 500 for this
+   * server's own configuration errors (secret, pattern, scheme).
+   */
+  readonly httpStatus: 400 | 401 | 500;
 }
 /** Every failure a bad request can cause (answer 4xx); the rest are configuration errors. */
 export class VerificationError extends HooksigError {}

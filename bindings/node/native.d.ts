@@ -23,6 +23,11 @@ export declare class Verifier {
   /** The timestamp tolerance in seconds. */
   get tolerance(): number
   /**
+   * Every header name `verify` may read, as the scheme spells it; the JS
+   * layer passes only these to `verify`, so a request's other headers cost nothing.
+   */
+  get headerNames(): Array<string>
+  /**
    * Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
    *
    * Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
@@ -42,6 +47,9 @@ export declare function builtInSchemes(): Array<string>
 
 /** The event types a request carries, one per event, in payload order. */
 export declare function eventTypes(scheme: string, headers: string, count: number, body: Uint8Array | string): Array<string>
+
+/** The HTTP status a receiver answers an error `code` with (`null` for an unknown code). */
+export declare function httpStatusOf(code: string): number | null
 
 /** Signs `body` as a sender would; returns `[name, value, name, value, ...]`. */
 export declare function sign(scheme: string, secret: string, body: Uint8Array | string, timestamp?: number | undefined | null, webhookId?: string | undefined | null, eventType?: string | undefined | null): Array<string>

@@ -110,6 +110,62 @@ impl Error {
         )
     }
 
+    /// The HTTP status a webhook receiver should answer with when this error
+    /// rejects a request:
+    ///
+    /// | status | codes | why |
+    /// |---|---|---|
+    /// | 401 | `missing_header`, `timestamp_too_old`, `timestamp_in_future`, `no_supported_signature`, `signature_mismatch` | the request does not prove where it comes from |
+    /// | 400 | `malformed_header`, `invalid_body`, `decryption_failed` | the request cannot even be checked as sent |
+    /// | 500 | `invalid_secret`, `invalid_pattern`, `invalid_scheme` | the receiver's own configuration is wrong, not the request |
+    ///
+    /// Providers retry on every one of these, so a 500 for a configuration
+    /// error lets deliveries succeed once the configuration is fixed.
+    ///
+    /// ```
+    /// use hooksig::Error;
+    ///
+    /// let err = Error::SignatureMismatch { header: "X-Hub-Signature-256".into(), secrets: "the secret".into() };
+    /// assert_eq!(err.http_status(), 401);
+    /// assert_eq!(Error::InvalidBody { reason: "a parsed object".into() }.http_status(), 400);
+    /// assert_eq!(Error::InvalidScheme { reason: "unknown".into() }.http_status(), 500);
+    /// ```
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::MissingHeader { .. }
+            | Error::TimestampTooOld { .. }
+            | Error::TimestampInFuture { .. }
+            | Error::NoSupportedSignature { .. }
+            | Error::SignatureMismatch { .. } => 401,
+            Error::MalformedHeader { .. }
+            | Error::InvalidBody { .. }
+            | Error::DecryptionFailed { .. } => 400,
+            Error::InvalidSecret { .. }
+            | Error::InvalidPattern { .. }
+            | Error::InvalidScheme { .. } => 500,
+        }
+    }
+
+    /// [`http_status`](Self::http_status) looked up by code (`None` for an
+    /// unknown code), for bindings whose error classes are built from a code.
+    ///
+    /// ```
+    /// assert_eq!(hooksig::Error::http_status_of("malformed_header"), Some(400));
+    /// assert_eq!(hooksig::Error::http_status_of("no_such_code"), None);
+    /// ```
+    pub fn http_status_of(code: &str) -> Option<u16> {
+        match code {
+            "missing_header"
+            | "timestamp_too_old"
+            | "timestamp_in_future"
+            | "no_supported_signature"
+            | "signature_mismatch" => Some(401),
+            "malformed_header" | "invalid_body" | "decryption_failed" => Some(400),
+            "invalid_secret" | "invalid_pattern" | "invalid_scheme" => Some(500),
+            _ => None,
+        }
+    }
+
     pub(crate) fn malformed(header: &str, reason: impl Into<String>) -> Self {
         Error::MalformedHeader {
             header: header.to_owned(),
@@ -126,3 +182,57 @@ impl Error {
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn http_status_by_code_agrees_with_every_variant() {
+        let text = || String::from("x");
+        let every = [
+            Error::InvalidSecret { reason: text() },
+            Error::MissingHeader { header: text() },
+            Error::malformed("x", "x"),
+            Error::TimestampTooOld {
+                age: 1,
+                tolerance: 0,
+            },
+            Error::TimestampInFuture {
+                ahead: 1,
+                tolerance: 0,
+            },
+            Error::NoSupportedSignature {
+                header: text(),
+                found: text(),
+            },
+            Error::SignatureMismatch {
+                header: text(),
+                secrets: text(),
+            },
+            Error::InvalidBody { reason: text() },
+            Error::InvalidPattern {
+                pattern: text(),
+                reason: text(),
+            },
+            Error::DecryptionFailed { reason: text() },
+            Error::InvalidScheme { reason: text() },
+        ];
+        assert_eq!(every.len(), Error::CODES.len());
+        for err in &every {
+            assert_eq!(
+                Error::http_status_of(err.code()),
+                Some(err.http_status()),
+                "{}",
+                err.code()
+            );
+            // Only configuration errors are the receiver's fault.
+            assert_eq!(
+                err.http_status() == 500,
+                !err.is_verification_error(),
+                "{}",
+                err.code()
+            );
+        }
+    }
+}

@@ -110,6 +110,35 @@ impl Verifier {
         self.tolerance
     }
 
+    /// Every header name, spelled as the scheme spells it, that [`verify`](Self::verify)
+    /// and [`verify_at`](Self::verify_at) may read: the signature header, the
+    /// timestamp and id headers where the scheme has them (optional ones
+    /// included), and aliases such as Standard Webhooks' `svix-*` names.
+    ///
+    /// Headers outside this list cannot change the outcome of `verify`, so a
+    /// binding may drop them before converting a request's headers. (`diagnose`
+    /// also looks at other schemes' headers; give it everything.)
+    ///
+    /// ```
+    /// use hooksig::{Scheme, Verifier};
+    ///
+    /// let verifier = Verifier::new(Scheme::Standard, &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]).unwrap();
+    /// assert_eq!(
+    ///     verifier.header_names(),
+    ///     ["webhook-signature", "webhook-timestamp", "webhook-id", "svix-signature", "svix-timestamp", "svix-id"],
+    /// );
+    /// let github = Verifier::new(Scheme::Github, &["secret"]).unwrap();
+    /// assert_eq!(github.header_names(), ["X-Hub-Signature-256", "X-GitHub-Delivery"]);
+    /// ```
+    pub fn header_names(&self) -> Vec<&str> {
+        let profile = &self.profile;
+        let mut names = vec![profile.signature_header.as_str()];
+        names.extend(profile.timestamp_header.as_deref());
+        names.extend(profile.id_header.as_ref().map(|h| h.name.as_str()));
+        names.extend(profile.aliases.iter().flatten().copied());
+        names
+    }
+
     /// Verifies a request against the system clock.
     ///
     /// `headers` are name/value pairs (names case-insensitive); `body` is the
@@ -541,5 +570,50 @@ mod tests {
             find_header(&different, "X-A").unwrap_err().code(),
             "malformed_header"
         );
+    }
+
+    #[test]
+    fn header_names_cover_every_header_verify_reads() {
+        use crate::{SignOptions, sign};
+        let custom = Scheme::custom_from_json(
+            r#"{"signature_header":"X-Sig","timestamp_header":"X-Ts","id_header":"X-Id","message":"{id}.{timestamp}.{body}"}"#,
+        )
+        .unwrap();
+        let mut schemes: Vec<Scheme> = Scheme::BUILT_IN
+            .iter()
+            .map(|name| Scheme::from_name(name).unwrap())
+            .collect();
+        schemes.push(custom);
+        for scheme in schemes {
+            let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+            let options = SignOptions {
+                timestamp: Some(1_700_000_000),
+                webhook_id: Some("msg_1".into()),
+                ..Default::default()
+            };
+            let signed = sign(&scheme, secret, b"{}", &options).unwrap();
+            let verifier = Verifier::new(scheme, &[secret]).unwrap();
+            let names = verifier.header_names();
+            let kept: Vec<_> = signed
+                .iter()
+                .filter(|(n, _)| names.iter().any(|m| m.eq_ignore_ascii_case(n)))
+                .cloned()
+                .collect();
+            let all = verifier.verify_at(&signed, b"{}", 1_700_000_000).unwrap();
+            let filtered = verifier.verify_at(&kept, b"{}", 1_700_000_000).unwrap();
+            assert_eq!(all, filtered, "{}", verifier.scheme().name());
+        }
+        let svix = Verifier::new(
+            Scheme::Standard,
+            &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+        )
+        .unwrap();
+        assert!(svix.header_names().contains(&"svix-id"));
+        let custom = Verifier::new(
+            Scheme::custom_from_json(r#"{"signature_header":"X-Sig","message":"{body}"}"#).unwrap(),
+            &["k"],
+        )
+        .unwrap();
+        assert_eq!(custom.header_names(), ["X-Sig"]);
     }
 }

@@ -38,6 +38,28 @@ const CLASS_OF_CODE = Object.fromEntries(
     .filter(([code]) => code !== undefined),
 );
 
+// The core's Error::http_status table, which every error class carries as `httpStatus`.
+const HTTP_STATUS_OF_CODE = {
+  invalid_secret: 500,
+  missing_header: 401,
+  malformed_header: 400,
+  timestamp_too_old: 401,
+  timestamp_in_future: 401,
+  no_supported_signature: 401,
+  signature_mismatch: 401,
+  invalid_body: 400,
+  invalid_pattern: 500,
+  decryption_failed: 400,
+  invalid_scheme: 500,
+};
+
+test('every error class carries the HTTP status a receiver answers it with', () => {
+  assert.deepEqual(Object.keys(CLASS_OF_CODE).sort(), Object.keys(HTTP_STATUS_OF_CODE).sort());
+  for (const [code, Class] of Object.entries(CLASS_OF_CODE)) {
+    assert.equal(new Class('probe').httpStatus, HTTP_STATUS_OF_CODE[code], code);
+  }
+});
+
 function loadVectors(name) {
   const path = join(vectorsDir, `${name}.json`);
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
@@ -55,6 +77,7 @@ function assertHooksigError(error, code, context) {
   if (code) assert.equal(error.code, code, `${context}: ${error.message}`);
   assert.ok(error instanceof CLASS_OF_CODE[error.code], `${context}: ${error.name} is not the class of ${error.code}`);
   assert.equal(error instanceof VerificationError, !CONFIGURATION_CODES.has(error.code), `${context}: VerificationError-ness of ${error.code}`);
+  assert.equal(error.httpStatus, HTTP_STATUS_OF_CODE[error.code], `${context}: httpStatus of ${error.code}`);
   assert.ok(error.message.length > 0);
 }
 
@@ -297,6 +320,21 @@ const parsedBodyError = (() => {
 test('a parsed body says how to get the raw one', () => {
   assert.match(parsedBodyError.message, /express\.raw\(/);
   assert.match(parsedBodyError.message, /raw/);
+});
+
+test('verify reads only the scheme\'s headers; a repeated one must still agree', async () => {
+  // Headers verify never reads are not even converted, so their values cannot fail it.
+  const noisy = { ...signed, 'x-forwarded-for': ['10.0.0.1', '10.0.0.2'], 'x-odd': { not: 'a string' }, host: 'example.com' };
+  assert.equal(quiltt.verify(noisy, BODY, { now: NOW }).timestamp, NOW);
+  assert.equal((await quiltt.verifyAsync(noisy, BODY, { now: NOW })).timestamp, NOW);
+  const pairs = [['QUILTT-TIMESTAMP', String(NOW)], ['Quiltt-Signature', signatureOf], ['quiltt-signature', 'AAAA'], ['Host', 'h']];
+  throwsHooksig(() => quiltt.verify(pairs, BODY, { now: NOW }), 'malformed_header', 'repeated signature, mixed case');
+  await rejectsHooksig(() => quiltt.verifyAsync(pairs, BODY, { now: NOW }), 'malformed_header', 'repeated signature, async');
+  // Standard Webhooks' svix-* aliases pass the filter too.
+  const standardSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const standard = sign('standard', standardSecret, BODY, { timestamp: NOW, webhookId: 'msg_1' });
+  const svix = Object.fromEntries(Object.entries(standard).map(([name, value]) => [name.replace('webhook-', 'svix-'), value]));
+  assert.equal(new Verifier('standard', standardSecret).verify({ ...svix, 'user-agent': 'Svix' }, BODY, { now: NOW }).webhookId, 'msg_1');
 });
 
 test('bad input to verifyAsync rejects with HooksigErrors', async () => {

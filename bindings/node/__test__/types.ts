@@ -42,6 +42,7 @@ try {
 } catch (error) {
   if (error instanceof VerificationError) {
     const code: ErrorCode = error.code;
+    const status: number = error.httpStatus;
   }
   if (error instanceof SignatureMismatchError) {
     const code: 'signature_mismatch' = error.code;

@@ -134,6 +134,17 @@ impl NativeVerifier {
         u32::try_from(self.inner.tolerance()).unwrap_or(u32::MAX)
     }
 
+    /// Every header name `verify` may read, as the scheme spells it; the JS
+    /// layer passes only these to `verify`, so a request's other headers cost nothing.
+    #[napi(getter, catch_unwind)]
+    pub fn header_names(&self) -> Vec<String> {
+        self.inner
+            .header_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
     ///
     /// Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
@@ -355,6 +366,12 @@ pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buf
 #[napi(catch_unwind)]
 pub fn tratta_encrypt(secret: String, plaintext: Either<&[u8], String>) -> Result<String> {
     hooksig::tratta::encrypt(secret, body_bytes(&plaintext)).map_err(js_error)
+}
+
+/// The HTTP status a receiver answers an error `code` with (`null` for an unknown code).
+#[napi(catch_unwind)]
+pub fn http_status_of(code: String) -> Option<u32> {
+    hooksig::Error::http_status_of(&code).map(u32::from)
 }
 
 /// The names of the built-in schemes.

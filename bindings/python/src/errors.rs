@@ -121,9 +121,12 @@ impl From<Error> for PyErr {
             });
             match class.call1((err.to_string(),)) {
                 Ok(instance) => {
-                    // The class attribute already answers `.code`; the
-                    // instance copy keeps it right for a fallback class.
-                    if let Err(e) = instance.setattr("code", err.code()) {
+                    // The class attributes already answer `.code` and
+                    // `.http_status`; instance copies keep them right for a fallback class.
+                    let set = instance
+                        .setattr("code", err.code())
+                        .and_then(|()| instance.setattr("http_status", err.http_status()));
+                    if let Err(e) = set {
                         return e;
                     }
                     PyErr::from_value(instance)
@@ -134,7 +137,8 @@ impl From<Error> for PyErr {
     }
 }
 
-/// Registers the exception classes on the module and gives each its `code`.
+/// Registers the exception classes on the module and gives each its `code`
+/// and `http_status` (the core's table of what a receiver answers).
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     module.add("HooksigError", py.get_type::<HooksigError>())?;
@@ -142,6 +146,9 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     for code in hooksig::Error::CODES {
         if let Some(class) = class_of(py, code) {
             class.setattr("code", *code)?;
+            if let Some(status) = hooksig::Error::http_status_of(code) {
+                class.setattr("http_status", status)?;
+            }
             module.add(class.name()?, class)?;
         }
     }

@@ -46,6 +46,28 @@ def test_configuration_errors_sit_beside_verification_error(name: str) -> None:
     assert cls.code == CONFIGURATION_CODES[name]
 
 
+HTTP_STATUS = {
+    "missing_header": 401,
+    "timestamp_too_old": 401,
+    "timestamp_in_future": 401,
+    "no_supported_signature": 401,
+    "signature_mismatch": 401,
+    "malformed_header": 400,
+    "invalid_body": 400,
+    "decryption_failed": 400,
+    "invalid_secret": 500,
+    "invalid_pattern": 500,
+    "invalid_scheme": 500,
+}
+
+
+@pytest.mark.parametrize("name", [*VERIFICATION_CODES, *CONFIGURATION_CODES])
+def test_errors_carry_the_core_http_status(name: str) -> None:
+    cls = getattr(hooksig, name)
+    assert cls.http_status == HTTP_STATUS[cls.code]
+    assert cls("made in Python").http_status == HTTP_STATUS[cls.code]
+
+
 def test_error_tree_root() -> None:
     assert issubclass(hooksig.VerificationError, hooksig.HooksigError)
     assert issubclass(hooksig.HooksigError, Exception)
@@ -58,6 +80,7 @@ def test_raised_errors_carry_code_message_and_pickle() -> None:
         verifier.verify(headers, BODY, now=NOW + 301)
     error = raised.value
     assert error.code == "timestamp_too_old"
+    assert error.http_status == 401
     assert "301 s" in str(error) and "300 s" in str(error)
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is hooksig.TimestampTooOld and str(copy) == str(error)

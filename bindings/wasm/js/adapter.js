@@ -25,6 +25,10 @@ function createBackend(wasm) {
       return this.#inner.tolerance;
     }
 
+    get headerNames() {
+      return this.#inner.headerNames;
+    }
+
     verify(headers, count, body, now, out) {
       const inner = this.#inner;
       const id = typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now);
@@ -67,6 +71,7 @@ function createBackend(wasm) {
     Verifier,
     sign,
     builtInSchemes: wasm.builtInSchemes,
+    httpStatusOf: (code) => wasm.httpStatusOf(code) ?? null,
     EventMatcher,
     eventTypes: (scheme, headers, count, body) => wasm.eventTypes(scheme, headers, count, bytes(body)),
     trattaDecrypt: (secret, data) => wasm.trattaDecrypt(secret, bytes(data)),

@@ -169,6 +169,16 @@ impl WasmVerifier {
         self.inner.tolerance() as f64
     }
 
+    /// Every header name `verify` may read, as the scheme spells it.
+    #[wasm_bindgen(getter, js_name = headerNames)]
+    pub fn header_names(&self) -> Vec<String> {
+        self.inner
+            .header_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The key index of the last successful `verify`.
     #[wasm_bindgen(getter, js_name = lastKeyIndex)]
     pub fn last_key_index(&self) -> f64 {
@@ -285,6 +295,12 @@ fn sign_flat(
         .into_iter()
         .flat_map(|(name, value)| [name, value])
         .collect())
+}
+
+/// The HTTP status a receiver answers an error `code` with (`undefined` for an unknown code).
+#[wasm_bindgen(js_name = httpStatusOf)]
+pub fn http_status_of(code: &str) -> Option<u16> {
+    hooksig::Error::http_status_of(code)
 }
 
 /// The names of the built-in schemes.

@@ -159,9 +159,15 @@ def tratta_decrypt(secret: _Text, data: _Text) -> bytes: ...
 def tratta_encrypt(secret: _Text, plaintext: _Text) -> str: ...
 
 class HooksigError(Exception):
-    """Base class of every error hooksig raises; ``code`` is its stable machine-readable code."""
+    """Base class of every error hooksig raises; ``code`` is its stable machine-readable code.
+
+    ``http_status`` is what a webhook receiver answers the error with: 401 when
+    the request does not prove its origin, 400 when it is malformed, 500 for a
+    configuration error (secret, pattern, scheme).
+    """
 
     code: str
+    http_status: int
 
 class VerificationError(HooksigError):
     """A request that cannot be trusted: answer it with 400/401, never process it."""

@@ -5,27 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ._native import VerificationError, Verified, Verifier, event_types
+from ._native import Verified, Verifier, event_types
 
 if TYPE_CHECKING:
     from ._native import _Headers
-
-# Malformed input is the sender's bug (400); everything else means the request
-# cannot be attributed to the provider (401). Providers retry both.
-_BAD_REQUEST_CODES = frozenset({"malformed_header", "invalid_body"})
-
-
-def status_for(error: VerificationError) -> int:
-    """The HTTP status a receiver answers ``error`` with: 400 for malformed input, else 401.
-
-    >>> import hooksig
-    >>> status_for(hooksig.SignatureMismatch("signature mismatch"))
-    401
-    >>> status_for(hooksig.InvalidBody("invalid body"))
-    400
-    """
-    return 400 if error.code in _BAD_REQUEST_CODES else 401
-
 
 class Webhook:
     """A request that passed verification.

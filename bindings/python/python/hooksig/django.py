@@ -26,7 +26,7 @@ from typing import Any, Callable, TypeVar, cast
 from django.http import HttpRequest, HttpResponse
 
 from ._native import VerificationError, Verifier
-from ._webhook import Webhook, status_for
+from ._webhook import Webhook
 
 __all__ = ["Webhook", "verify_webhook", "webhook_of"]
 
@@ -41,7 +41,7 @@ def _check(verifier: Verifier, request: HttpRequest) -> HttpResponse | None:
     try:
         verified = verifier.verify(request.headers, body)
     except VerificationError as error:
-        return HttpResponse(error.code, status=status_for(error), content_type="text/plain")
+        return HttpResponse(error.code, status=error.http_status, content_type="text/plain")
     setattr(request, _ATTRIBUTE, Webhook(verifier, verified, request.headers, body))
     return None
 

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from ._native import VerificationError, Verifier
-from ._webhook import Webhook, status_for
+from ._webhook import Webhook
 
 __all__ = ["Webhook", "verify_webhook"]
 
@@ -46,7 +46,7 @@ def verify_webhook(verifier: Verifier) -> Callable[[Request], Awaitable[Webhook]
         try:
             verified = verifier.verify(request.headers, body)
         except VerificationError as error:
-            raise HTTPException(status_code=status_for(error), detail=error.code) from None
+            raise HTTPException(status_code=error.http_status, detail=error.code) from None
         return Webhook(verifier, verified, request.headers, body)
 
     return verified_webhook

@@ -25,7 +25,7 @@ from typing import Any, Callable, TypeVar, cast
 import flask
 
 from ._native import VerificationError, Verifier
-from ._webhook import Webhook, status_for
+from ._webhook import Webhook
 
 __all__ = ["Webhook", "current_webhook", "verify_webhook"]
 
@@ -51,7 +51,7 @@ def verify_webhook(verifier: Verifier) -> Callable[[_View], _View]:
             try:
                 verified = verifier.verify(request.headers, body)
             except VerificationError as error:
-                return flask.Response(error.code, status=status_for(error), mimetype="text/plain")
+                return flask.Response(error.code, status=error.http_status, mimetype="text/plain")
             request.environ[_ENVIRON_KEY] = Webhook(verifier, verified, request.headers, body)
             return view(*args, **kwargs)
 
