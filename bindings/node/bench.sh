@@ -9,8 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
 
 say "node: the Rust core baseline (release)"
-(cd "$ROOT" && cargo build --release --quiet -p hooksig-node --example core_verify)
-export CORE_BENCH="$ROOT/target/release/examples/core_verify"
+(cd "$ROOT" && cargo build --release --quiet -p hooksig-node --example node_core_verify)
+export CORE_BENCH="$ROOT/target/release/examples/node_core_verify"
 
 say "node: benchmark"
 cp "$NODE_DIR/bench/bench.mjs" "$PROJECT/bench.mjs"

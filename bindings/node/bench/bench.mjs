@@ -5,7 +5,7 @@
 // Times are CPU time of this process per verification (process.cpuUsage), so a
 // busy shared machine slows every column alike instead of adding noise; each
 // row pits implementations of the same scheme against each other.
-//   CORE_BENCH  path of the `core_verify` binary (the Rust core column)
+//   CORE_BENCH  path of the `node_core_verify` example binary (the Rust core column)
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { Verifier, sign } from 'hooksig';
