@@ -40,4 +40,4 @@ pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
 pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
 pub use secret::Secret;
 pub use sign::{SignOptions, sign};
-pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier};
+pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, split_packed_headers, unix_now};

@@ -189,8 +189,10 @@ impl Verifier {
     }
 }
 
-/// The current Unix time in seconds (0 if the clock is before 1970).
-pub(crate) fn unix_now() -> i64 {
+/// The current Unix time in seconds (0 if the clock is before 1970): the
+/// clock `verify`, `diagnose` and `sign` use when no time is given. (Not on
+/// wasm32-unknown-unknown, which has no system clock: pass the time there.)
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -268,7 +270,7 @@ pub(crate) fn find_header<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
     let mut found: Option<&[u8]> = None;
     for (n, v) in headers {
         if n.as_ref().eq_ignore_ascii_case(name.as_bytes()) {
-            let value = trim_ascii(v.as_ref());
+            let value = v.as_ref().trim_ascii();
             match found {
                 Some(previous) if previous != value => {
                     return Err(Error::malformed(
@@ -283,8 +285,34 @@ pub(crate) fn find_header<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
     Ok(found)
 }
 
-fn trim_ascii(value: &[u8]) -> &[u8] {
-    value.trim_ascii()
+/// Splits `name\0value\0...` text into `count` header pairs: the one-string
+/// form in which the JS bindings pass headers across (one conversion instead of
+/// one per name and value).
+///
+/// The count guards against a NUL inside a name or value shifting every later
+/// pair (a header smuggled in as part of another one's value).
+///
+/// ```
+/// let pairs = hooksig::split_packed_headers("a\0one\0b\0two\0", 2).unwrap();
+/// assert_eq!(pairs, [("a", "one"), ("b", "two")]);
+/// let smuggled = hooksig::split_packed_headers("a\0one\0x\0b\0two\0", 2);
+/// assert_eq!(smuggled.unwrap_err().code(), "malformed_header");
+/// ```
+pub fn split_packed_headers(packed: &str, count: usize) -> Result<Vec<(&str, &str)>> {
+    let smuggled =
+        || Error::malformed("headers", "a header name or value contains a NUL character");
+    let mut parts = packed.split_terminator('\0');
+    let mut pairs = Vec::with_capacity(count.min(packed.len()));
+    for _ in 0..count {
+        match (parts.next(), parts.next()) {
+            (Some(name), Some(value)) => pairs.push((name, value)),
+            _ => return Err(smuggled()),
+        }
+    }
+    if parts.next().is_some() {
+        return Err(smuggled());
+    }
+    Ok(pairs)
 }
 
 fn required<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
@@ -559,6 +587,15 @@ mod tests {
                 "malformed_header"
             );
         }
+    }
+
+    #[test]
+    fn packed_headers_split_by_count() {
+        let pairs = split_packed_headers("A\0one\0b\0\0C\0three\0", 3).unwrap();
+        assert_eq!(pairs, [("A", "one"), ("b", ""), ("C", "three")]);
+        assert!(split_packed_headers("", 0).unwrap().is_empty());
+        assert!(split_packed_headers("a\0one\0", 2).is_err());
+        assert!(split_packed_headers("a\0one\0x\0b\0two\0", 2).is_err());
     }
 
     #[test]

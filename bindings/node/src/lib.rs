@@ -31,46 +31,14 @@ fn js_error(err: hooksig::Error) -> napi::Error<Code> {
     napi::Error::new(Code(err.code()), err.to_string())
 }
 
-fn malformed_headers(reason: &str) -> napi::Error<Code> {
-    js_error(hooksig::Error::MalformedHeader {
-        header: "headers".to_owned(),
-        reason: reason.to_owned(),
-    })
-}
-
 /// A name such as `"quiltt"`, or a custom scheme's JSON definition.
 fn parse_scheme(scheme: &str) -> Result<Scheme> {
-    if scheme.trim_start().starts_with('{') {
-        Scheme::custom_from_json(scheme)
-    } else {
-        Scheme::from_name(scheme)
-    }
-    .map_err(js_error)
+    scheme.parse().map_err(js_error)
 }
 
-/// Splits the JS layer's `name\0value\0...` encoding into `count` pairs.
-///
-/// The count guards against a NUL inside a name or value shifting every later
-/// pair (a header smuggled in as part of another one's value).
+/// The JS layer's `name\0value\0...` headers, as the core splits them.
 fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>> {
-    let mut parts = text.split_terminator('\0');
-    let mut pairs = Vec::with_capacity(count as usize);
-    for _ in 0..count {
-        match (parts.next(), parts.next()) {
-            (Some(name), Some(value)) => pairs.push((name, value)),
-            _ => {
-                return Err(malformed_headers(
-                    "a header name or value contains a NUL character",
-                ));
-            }
-        }
-    }
-    if parts.next().is_some() {
-        return Err(malformed_headers(
-            "a header name or value contains a NUL character",
-        ));
-    }
-    Ok(pairs)
+    hooksig::split_packed_headers(text, count as usize).map_err(js_error)
 }
 
 fn body_bytes<'a>(body: &'a Either<&[u8], String>) -> &'a [u8] {

@@ -64,34 +64,12 @@ impl From<Failure> for JsValue {
 /// Reads a scheme argument: a built-in name, or a custom scheme as JSON text
 /// (the JS layer stringifies a custom-scheme object).
 fn parse_scheme(scheme: &str) -> Result<Scheme, Error> {
-    if scheme.trim_start().starts_with('{') {
-        Scheme::custom_from_json(scheme)
-    } else {
-        Scheme::from_name(scheme)
-    }
+    scheme.parse()
 }
 
-/// Splits the JS layer's `name\0value\0...` text into `count` pairs.
+/// The JS layer's `name\0value\0...` headers, as the core splits them.
 fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>, Error> {
-    let mut parts = text.split_terminator('\0');
-    let mut pairs = Vec::with_capacity(count as usize);
-    for _ in 0..count {
-        match (parts.next(), parts.next()) {
-            (Some(name), Some(value)) => pairs.push((name, value)),
-            _ => return Err(smuggled_nul()),
-        }
-    }
-    if parts.next().is_some() {
-        return Err(smuggled_nul());
-    }
-    Ok(pairs)
-}
-
-fn smuggled_nul() -> Error {
-    Error::MalformedHeader {
-        header: "headers".to_owned(),
-        reason: "a header name or value contains a NUL character".to_owned(),
-    }
+    hooksig::split_packed_headers(text, count as usize)
 }
 
 const TOLERANCE_RANGE: &str = "tolerance must be a whole, non-negative number of seconds";
