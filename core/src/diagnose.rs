@@ -7,7 +7,7 @@
 use crate::error::Error;
 use crate::scheme::Scheme;
 use crate::secret::{keyed_mac, mistaken_keys};
-use crate::verify::{ParsedRequest, Verifier, find_header, parse_request, unix_now};
+use crate::verify::{Verifier, find_header, parse_request, unix_now};
 
 impl Verifier {
     /// Explains why a request fails to verify against the system clock; `None` when it verifies.
@@ -152,7 +152,7 @@ impl Verifier {
                 }
             }
         }
-        if let Some(explanation) = self.signed_as_other_scheme(headers, body, now, &request) {
+        if let Some(explanation) = self.signed_as_other_scheme(headers, body, now) {
             return explanation;
         }
         format!(
@@ -167,7 +167,6 @@ impl Verifier {
         headers: &[(N, V)],
         body: &[u8],
         now: i64,
-        _ours: &ParsedRequest<'_>,
     ) -> Option<String> {
         Scheme::BUILT_IN.iter().filter_map(|name| Scheme::from_name(name).ok()).find_map(|other| {
             if other == *self.scheme() {

@@ -1,8 +1,8 @@
 //! `hooksig demo`: per provider, a signed sample verified, a tampered copy
 //! rejected with its code, and one classic integration mistake diagnosed.
 
-use crate::{Failure, unix_now};
-use hooksig::{Scheme, SignOptions, Verifier, samples};
+use crate::Failure;
+use hooksig::{Scheme, SignOptions, Verifier, samples, unix_now};
 
 /// A realistic mistake per provider, applied to the signed request.
 fn mistake(scheme: &Scheme, body: &[u8]) -> (&'static str, Vec<u8>, i64) {
@@ -52,10 +52,7 @@ pub(crate) fn run() -> Result<(), Failure> {
                 println!("{name:<9} {event:<30} UNEXPECTED: {} ({})", e, e.code());
             }
         }
-        let mut tampered = body.clone();
-        if let Some(digit) = tampered.iter_mut().find(|b| b.is_ascii_digit()) {
-            *digit = if *digit == b'9' { b'0' } else { *digit + 1 };
-        }
+        let tampered = crate::send::tamper(&body);
         report(
             &verifier,
             &headers,

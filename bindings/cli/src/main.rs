@@ -8,7 +8,7 @@ mod route;
 mod send;
 
 use clap::{Args, Parser, Subcommand};
-use hooksig::{Scheme, SignOptions, Verifier};
+use hooksig::{Scheme, SignOptions, Verifier, unix_now};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -324,11 +324,4 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
             Err(Failure::rejected())
         }
     }
-}
-
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

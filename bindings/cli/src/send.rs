@@ -59,7 +59,7 @@ pub(crate) fn run(args: SendArgs) -> Result<(), Failure> {
 
 /// Changes the body the smallest plausible way (a digit, else a trailing
 /// space) so a JSON body stays JSON and only the signature check can catch it.
-fn tamper(body: &[u8]) -> Vec<u8> {
+pub(crate) fn tamper(body: &[u8]) -> Vec<u8> {
     let mut tampered = body.to_vec();
     match tampered.iter_mut().find(|b| b.is_ascii_digit()) {
         Some(digit) => *digit = if *digit == b'9' { b'0' } else { *digit + 1 },
