@@ -45,12 +45,25 @@ function bodyArg(body) {
   throw new InvalidBodyError(`invalid body: got ${describe(body)}; ${RAW_BODY_HINT}`);
 }
 
+// The headers a verifier reads: `verify` passes the backend only those, as
+// converting a request's other headers costs more than a small body's HMAC.
+class HeaderFilter {
+  constructor(names) {
+    this.names = new Set(Array.from(names, (name) => name.toLowerCase()));
+    // The core matches names ASCII-case-insensitively, which keeps their
+    // length: a name of another length is skipped without lower-casing it.
+    this.lengths = new Set(Array.from(this.names, (name) => name.length));
+  }
+
+  wants(name) {
+    return this.names.has(name) || (this.lengths.has(name.length) && this.names.has(name.toLowerCase()));
+  }
+}
+
 // Headers cross to the backend as one string, `name\0value\0...`, plus the
 // pair count: one string conversion instead of one per name and value.
 class HeaderList {
-  // `keep`: the lower-cased names to pass on (the verifier's headers), or
-  // undefined for all. Converting a request's other headers costs more than
-  // a small body's HMAC, and verify never reads them.
+  // `keep`: a HeaderFilter, or undefined for all headers.
   constructor(keep) {
     this.text = '';
     this.count = 0;
@@ -61,9 +74,7 @@ class HeaderList {
     if (typeof name !== 'string') {
       throw new MalformedHeaderError(`malformed header: a header name is ${describe(name)}, not a string`);
     }
-    const keep = this.keep;
-    // Node's and Fetch's names are lower case already; the second lookup is for pairs.
-    if (keep !== undefined && !keep.has(name) && !keep.has(name.toLowerCase())) return;
+    if (this.keep !== undefined && !this.keep.wants(name)) return;
     if (typeof value === 'string') {
       this.text += name + '\0' + value + '\0';
       this.count++;
@@ -87,7 +98,7 @@ class HeaderList {
 
 /**
  * Headers as a plain object, a Fetch `Headers`, a `Map` or `[name, value]` pairs;
- * with `keep` (a Set of lower-cased names), only those headers.
+ * with `keep` (a HeaderFilter), only the headers it wants.
  */
 function headerList(headers, keep) {
   const list = new HeaderList(keep);
@@ -155,6 +166,7 @@ function optionsArg(options, where) {
 }
 
 function nowArg(options) {
+  if (options === undefined) return undefined;
   const now = optionsArg(options, 'verify').now;
   if (now === undefined || now === null) return undefined;
   if (typeof now !== 'number' || !Number.isFinite(now)) {
@@ -195,7 +207,7 @@ function createApi(backend) {
 
   class Verifier {
     #inner;
-    #names;
+    #headerFilter;
 
     constructor(scheme, secrets, options) {
       const schemeText = schemeArg(scheme);
@@ -204,8 +216,8 @@ function createApi(backend) {
       if (tolerance !== undefined && tolerance !== null && !(Number.isInteger(tolerance) && tolerance >= 0 && tolerance <= 0xffffffff)) {
         throw new RangeError('Verifier: options.tolerance must be a whole number of seconds, 0 to 4294967295');
       }
-      this.#inner = call(() => new backend.Verifier(schemeText, list, tolerance ?? undefined));
-      this.#names = new Set(Array.from(this.#inner.headerNames, (name) => name.toLowerCase()));
+      this.#inner = call(() => new backend.Verifier(schemeText, list, tolerance ?? undefined, out));
+      this.#headerFilter = new HeaderFilter(this.#inner.headerNames);
     }
 
     get scheme() {
@@ -217,12 +229,12 @@ function createApi(backend) {
     }
 
     verify(headers, body, options) {
-      const list = headerList(headers, this.#names);
+      const list = headerList(headers, this.#headerFilter);
       const bytes = bodyArg(body);
       const now = nowArg(options);
       let webhookId;
       try {
-        webhookId = this.#inner.verify(list.text, list.count, bytes, now, out);
+        webhookId = this.#inner.verify(list.text, list.count, bytes, now);
       } catch (error) {
         throw toHooksigError(error);
       }
@@ -233,7 +245,7 @@ function createApi(backend) {
     async verifyAsync(headers, body, options) {
       // A backend without threads (WASM) verifies in place.
       if (!backend.Verifier.prototype.verifyAsync) return this.verify(headers, body, options);
-      const list = headerList(headers, this.#names);
+      const list = headerList(headers, this.#headerFilter);
       const bytes = bodyArg(body);
       const now = nowArg(options);
       try {

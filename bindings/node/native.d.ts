@@ -16,8 +16,11 @@ export type NativeEventMatcher = EventMatcher
 
 /** A prepared verifier; one instance serves a whole server. */
 export declare class Verifier {
-  /** `scheme`: a name or a custom scheme's JSON; `tolerance`: seconds, default 300. */
-  constructor(scheme: string, secrets: Array<string>, tolerance?: number | undefined | null)
+  /**
+   * `scheme`: a name or a custom scheme's JSON; `tolerance`: seconds, default 300;
+   * `out`: where `verify` writes its result (see there).
+   */
+  constructor(scheme: string, secrets: Array<string>, tolerance: number | undefined | null, out: Float64Array)
   /** The scheme's name (`"custom"` for a user-defined one). */
   get scheme(): string
   /** The timestamp tolerance in seconds. */
@@ -31,10 +34,11 @@ export declare class Verifier {
    * Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
    *
    * Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
-   * `out[1]`, and returns the webhook id: building a JS object through
-   * N-API costs more than the HMAC of a small body, a typed array write does not.
+   * `out[1]` of the constructor's `out`, and returns the webhook id:
+   * building a JS object through N-API costs more than the HMAC of a small
+   * body, a typed array write does not.
    */
-  verify(headers: string, count: number, body: Uint8Array | string, now: number | undefined | null, out: Float64ArraySlice): string | null
+  verify(headers: string, count: number, body: Uint8Array | string, now: number | undefined | null): string | null
   /** Verifies on the libuv thread pool, so a large body never blocks the event loop. */
   verifyAsync(headers: string, count: number, body: Uint8Array | string, now?: number | undefined | null): Promise<Verified>
   /** `null`, or a sentence naming the integration mistake. */

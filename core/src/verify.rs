@@ -6,6 +6,7 @@ use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, tru
 use crate::secret::{BASE64, HmacSha256, Secret, prepared_key};
 use base64::Engine;
 use hmac::Mac;
+use std::ffi::CStr;
 use subtle::ConstantTimeEq;
 
 /// Tolerance applied to timestamped schemes unless configured otherwise: five
@@ -285,31 +286,42 @@ pub(crate) fn find_header<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
     Ok(found)
 }
 
-/// Splits `name\0value\0...` text into `count` header pairs: the one-string
+/// Splits `name\0value\0...` bytes into `count` header pairs: the one-string
 /// form in which the JS bindings pass headers across (one conversion instead of
-/// one per name and value).
+/// one per name and value). The last value's NUL may be left off.
 ///
 /// The count guards against a NUL inside a name or value shifting every later
 /// pair (a header smuggled in as part of another one's value).
 ///
 /// ```
-/// let pairs = hooksig::split_packed_headers("a\0one\0b\0two\0", 2).unwrap();
-/// assert_eq!(pairs, [("a", "one"), ("b", "two")]);
-/// let smuggled = hooksig::split_packed_headers("a\0one\0x\0b\0two\0", 2);
+/// let pairs = hooksig::split_packed_headers(b"a\0one\0b\0two\0", 2).unwrap();
+/// assert_eq!(pairs, [(&b"a"[..], &b"one"[..]), (b"b", b"two")]);
+/// let smuggled = hooksig::split_packed_headers(b"a\0one\0x\0b\0two\0", 2);
 /// assert_eq!(smuggled.unwrap_err().code(), "malformed_header");
 /// ```
-pub fn split_packed_headers(packed: &str, count: usize) -> Result<Vec<(&str, &str)>> {
+pub fn split_packed_headers(packed: &[u8], count: usize) -> Result<Vec<(&[u8], &[u8])>> {
     let smuggled =
         || Error::malformed("headers", "a header name or value contains a NUL character");
-    let mut parts = packed.split_terminator('\0');
+    let mut rest = packed;
+    let mut next_field = || -> Option<&[u8]> {
+        if rest.is_empty() {
+            return None;
+        }
+        // `CStr` finds the NUL with core's word-at-a-time memchr, several
+        // times faster than a byte loop on a 44-character signature.
+        let end = CStr::from_bytes_until_nul(rest).map_or(rest.len(), |field| field.count_bytes());
+        let field = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or_default();
+        Some(field)
+    };
     let mut pairs = Vec::with_capacity(count.min(packed.len()));
     for _ in 0..count {
-        match (parts.next(), parts.next()) {
+        match (next_field(), next_field()) {
             (Some(name), Some(value)) => pairs.push((name, value)),
             _ => return Err(smuggled()),
         }
     }
-    if parts.next().is_some() {
+    if next_field().is_some() {
         return Err(smuggled());
     }
     Ok(pairs)
@@ -591,11 +603,20 @@ mod tests {
 
     #[test]
     fn packed_headers_split_by_count() {
-        let pairs = split_packed_headers("A\0one\0b\0\0C\0three\0", 3).unwrap();
-        assert_eq!(pairs, [("A", "one"), ("b", ""), ("C", "three")]);
-        assert!(split_packed_headers("", 0).unwrap().is_empty());
-        assert!(split_packed_headers("a\0one\0", 2).is_err());
-        assert!(split_packed_headers("a\0one\0x\0b\0two\0", 2).is_err());
+        let pairs = split_packed_headers(b"A\0one\0b\0\0C\0three\0", 3).unwrap();
+        assert_eq!(
+            pairs,
+            [(&b"A"[..], &b"one"[..]), (b"b", b""), (b"C", b"three")]
+        );
+        assert!(split_packed_headers(b"", 0).unwrap().is_empty());
+        assert!(split_packed_headers(b"a\0one\0", 2).is_err());
+        assert!(split_packed_headers(b"a\0one\0x\0b\0two\0", 2).is_err());
+        // The final NUL is optional; a value cut off entirely is not.
+        assert_eq!(
+            split_packed_headers(b"a\0one", 1).unwrap(),
+            [(&b"a"[..], &b"one"[..])]
+        );
+        assert!(split_packed_headers(b"a\0", 1).is_err());
     }
 
     #[test]

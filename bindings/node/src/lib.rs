@@ -10,10 +10,13 @@
 //! input) surfaces as a JS error instead of aborting the process.
 #![deny(clippy::all)]
 
+mod packed;
+
 use hooksig::{Scheme, SignOptions};
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Float64ArraySlice, Uint8Array};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Float64Array, Uint8Array};
 use napi::{Env, JsError, Task};
 use napi_derive::napi;
+use packed::HeaderText;
 use std::sync::Arc;
 
 /// The core's error code, used as the JS error's `code` property.
@@ -37,7 +40,7 @@ fn parse_scheme(scheme: &str) -> Result<Scheme> {
 }
 
 /// The JS layer's `name\0value\0...` headers, as the core splits them.
-fn split_headers(text: &str, count: u32) -> Result<Vec<(&str, &str)>> {
+fn split_headers(text: &[u8], count: u32) -> Result<Vec<(&[u8], &[u8])>> {
     hooksig::split_packed_headers(text, count as usize).map_err(js_error)
 }
 
@@ -73,13 +76,31 @@ impl From<hooksig::Verified> for Verified {
 #[napi(js_name = "Verifier")]
 pub struct NativeVerifier {
     inner: Arc<hooksig::Verifier>,
+    /// The JS layer's `Float64Array(2)` that the sync `verify` writes its
+    /// result to. Handed over once, here: converting a typed array argument
+    /// on every call costs more than the rest of the call's arguments.
+    out: Float64Array,
+    /// `verify`'s copy of the header text, kept to be reused by the next call.
+    header_text: Vec<u8>,
 }
 
 #[napi]
 impl NativeVerifier {
-    /// `scheme`: a name or a custom scheme's JSON; `tolerance`: seconds, default 300.
+    /// `scheme`: a name or a custom scheme's JSON; `tolerance`: seconds, default 300;
+    /// `out`: where `verify` writes its result (see there).
     #[napi(constructor, catch_unwind)]
-    pub fn new(scheme: String, secrets: Vec<String>, tolerance: Option<u32>) -> Result<Self> {
+    pub fn new(
+        scheme: String,
+        secrets: Vec<String>,
+        tolerance: Option<u32>,
+        out: Float64Array,
+    ) -> Result<Self> {
+        if out.len() < 2 {
+            return Err(napi::Error::new(
+                Code("invalid_body"),
+                "out must be a Float64Array of at least 2 elements".to_owned(),
+            ));
+        }
         let mut verifier =
             hooksig::Verifier::new(parse_scheme(&scheme)?, &secrets).map_err(js_error)?;
         if let Some(seconds) = tolerance {
@@ -87,6 +108,8 @@ impl NativeVerifier {
         }
         Ok(NativeVerifier {
             inner: Arc::new(verifier),
+            out,
+            header_text: Vec::new(),
         })
     }
 
@@ -116,22 +139,27 @@ impl NativeVerifier {
     /// Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
     ///
     /// Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
-    /// `out[1]`, and returns the webhook id: building a JS object through
-    /// N-API costs more than the HMAC of a small body, a typed array write does not.
-    #[napi(catch_unwind)]
+    /// `out[1]` of the constructor's `out`, and returns the webhook id:
+    /// building a JS object through N-API costs more than the HMAC of a small
+    /// body, a typed array write does not.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "headers: string, count: number, body: Uint8Array | string, now: number | undefined | null"
+    )]
     pub fn verify(
-        &self,
-        headers: String,
+        &mut self,
+        headers: HeaderText,
         count: u32,
         body: Either<&[u8], String>,
         now: Option<i64>,
-        mut out: Float64ArraySlice,
     ) -> Result<Option<String>> {
-        let pairs = split_headers(&headers, count)?;
+        headers.read_into(&mut self.header_text)?;
+        let pairs = split_headers(&self.header_text, count)?;
         let verified = verify(&self.inner, &pairs, body_bytes(&body), now)?;
-        // SAFETY: the array is the caller's scratch space, borrowed for this
-        // synchronous call only; nothing else reads or writes it meanwhile.
-        if let [key_index, timestamp, ..] = unsafe { out.as_mut() } {
+        // SAFETY: the array is the JS layer's private scratch space, read
+        // right after this synchronous call returns; JS is single-threaded,
+        // so nothing else reads or writes it meanwhile.
+        if let [key_index, timestamp, ..] = unsafe { self.out.as_mut() } {
             *key_index = verified.key_index as f64;
             *timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
         }
@@ -148,7 +176,7 @@ impl NativeVerifier {
         now: Option<i64>,
     ) -> Result<AsyncTask<VerifyTask>> {
         // Checked here so a malformed list rejects before the pool is involved.
-        split_headers(&headers, count)?;
+        split_headers(headers.as_bytes(), count)?;
         Ok(AsyncTask::new(VerifyTask {
             verifier: Arc::clone(&self.inner),
             headers,
@@ -167,7 +195,7 @@ impl NativeVerifier {
         body: Either<&[u8], String>,
         now: Option<i64>,
     ) -> Result<Option<String>> {
-        let pairs = split_headers(&headers, count)?;
+        let pairs = split_headers(headers.as_bytes(), count)?;
         let body = body_bytes(&body);
         Ok(match now {
             Some(now) => self.inner.diagnose_at(&pairs, body, now),
@@ -178,7 +206,7 @@ impl NativeVerifier {
 
 fn verify(
     verifier: &hooksig::Verifier,
-    pairs: &[(&str, &str)],
+    pairs: &[(&[u8], &[u8])],
     body: &[u8],
     now: Option<i64>,
 ) -> Result<hooksig::Verified> {
@@ -205,7 +233,7 @@ impl Task for VerifyTask {
     type JsValue = Verified;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let pairs = split_headers(&self.headers, self.count)
+        let pairs = split_headers(self.headers.as_bytes(), self.count)
             .map_err(|e| napi::Error::from_reason(e.reason.clone()))?;
         let body: &[u8] = match &self.body {
             Either::A(bytes) => bytes,
@@ -317,7 +345,7 @@ pub fn event_types(
     count: u32,
     body: Either<&[u8], String>,
 ) -> Result<Vec<String>> {
-    let pairs = split_headers(&headers, count)?;
+    let pairs = split_headers(headers.as_bytes(), count)?;
     hooksig::events::event_types(&parse_scheme(&scheme)?, &pairs, body_bytes(&body))
         .map_err(js_error)
 }
@@ -354,12 +382,12 @@ mod tests {
 
     #[test]
     fn splits_pairs_and_rejects_smuggled_separators() {
-        let pairs = split_headers("a\0one\0b\0two\0", 2)
+        let pairs = split_headers(b"a\0one\0b\0two\0", 2)
             .map_err(|e| e.reason.clone())
             .unwrap();
-        assert_eq!(pairs, [("a", "one"), ("b", "two")]);
-        assert!(split_headers("a\0one\0x\0b\0two\0", 2).is_err());
-        assert!(split_headers("a\0one\0", 2).is_err());
-        assert!(split_headers("", 0).unwrap().is_empty());
+        assert_eq!(pairs, [(&b"a"[..], &b"one"[..]), (b"b", b"two")]);
+        assert!(split_headers(b"a\0one\0x\0b\0two\0", 2).is_err());
+        assert!(split_headers(b"a\0one\0", 2).is_err());
+        assert!(split_headers(b"", 0).unwrap().is_empty());
     }
 }

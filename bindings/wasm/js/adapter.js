@@ -12,9 +12,11 @@ function createBackend(wasm) {
 
   class Verifier {
     #inner;
+    #out;
 
-    constructor(scheme, secrets, tolerance) {
+    constructor(scheme, secrets, tolerance, out) {
       this.#inner = new wasm.WasmVerifier(scheme, secrets, tolerance);
+      this.#out = out;
     }
 
     get scheme() {
@@ -29,8 +31,9 @@ function createBackend(wasm) {
       return this.#inner.headerNames;
     }
 
-    verify(headers, count, body, now, out) {
+    verify(headers, count, body, now) {
       const inner = this.#inner;
+      const out = this.#out;
       const id = typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now);
       out[0] = inner.lastKeyIndex;
       out[1] = inner.lastTimestamp;
