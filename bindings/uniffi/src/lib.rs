@@ -164,25 +164,12 @@ fn header_pairs(headers: HashMap<String, Vec<String>>) -> Vec<(String, String)> 
         .collect()
 }
 
-/// Splits `name NUL value NUL ...` into borrowed pairs (a trailing NUL is
-/// optional, so an empty block is no headers).
+/// Splits `name NUL value NUL ...` into borrowed pairs. Kotlin refuses a
+/// name or value containing NUL before packing, so every pair is two NULs;
+/// an odd field left over is `malformed_header`.
 fn packed_pairs(packed: &[u8]) -> Result<Vec<(&[u8], &[u8])>> {
-    let packed = packed.strip_suffix(b"\0").unwrap_or(packed);
-    if packed.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut fields = packed.split(|&b| b == 0);
-    let mut pairs = Vec::new();
-    while let Some(name) = fields.next() {
-        let value = fields
-            .next()
-            .ok_or_else(|| hooksig::Error::MalformedHeader {
-                header: String::from_utf8_lossy(name).into_owned(),
-                reason: "packed headers end with a name and no value".to_owned(),
-            })?;
-        pairs.push((name, value));
-    }
-    Ok(pairs)
+    let nuls = packed.iter().filter(|&&b| b == 0).count();
+    Ok(hooksig::split_packed_headers(packed, nuls / 2)?)
 }
 
 /// Verifies webhooks of one scheme against one or more secrets.
