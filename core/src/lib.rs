@@ -33,6 +33,7 @@ mod secret;
 mod sign;
 pub mod tratta;
 mod verify;
+mod wire;
 
 pub use catalog::Catalog;
 pub use error::{Error, Result};
@@ -41,3 +42,4 @@ pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
 pub use secret::Secret;
 pub use sign::{SignOptions, sign};
 pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, split_packed_headers, unix_now};
+pub use wire::{packed_wire_bytes, wire_bytes, wire_text};

@@ -337,6 +337,26 @@ test('verify reads only the scheme\'s headers; a repeated one must still agree',
   assert.equal(new Verifier('standard', standardSecret).verify({ ...svix, 'user-agent': 'Svix' }, BODY, { now: NOW }).webhookId, 'msg_1');
 });
 
+test('header text stands for the bytes an HTTP stack decoded one per character', async () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const standard = new Verifier('standard', secret);
+  // An id signed as UTF-8 comes back as the text Node's http (or fetch) shows
+  // for those bytes, so it can be sent as it is and verifies either way.
+  const headers = sign('standard', secret, BODY, { timestamp: NOW, webhookId: 'caf\u00e9' });
+  assert.equal(headers['webhook-id'], 'caf\u00c3\u00a9');
+  assert.equal(standard.verify(headers, BODY, { now: NOW }).webhookId, 'caf\u00e9');
+  assert.equal((await standard.verifyAsync(headers, BODY, { now: NOW })).webhookId, 'caf\u00e9');
+  assert.equal(standard.diagnose(headers, BODY, { now: NOW }), null);
+  // Typed by hand, U+00E9 is the byte 0xE9 a server would have decoded it
+  // from: not what was signed.
+  throwsHooksig(() => standard.verify({ ...headers, 'webhook-id': 'caf\u00e9' }, BODY, { now: NOW }), 'signature_mismatch', 'latin-1 id');
+  // Text no server could have produced (beyond U+00FF) is taken as UTF-8.
+  const beyond = sign('standard', secret, BODY, { timestamp: NOW, webhookId: 'msg_\u010d' });
+  assert.equal(standard.verify({ ...beyond, 'webhook-id': 'msg_\u010d' }, BODY, { now: NOW }).webhookId, 'msg_\u010d');
+  const shown = new Headers(Object.entries(headers));
+  assert.equal(standard.verify(shown, BODY, { now: NOW }).webhookId, 'caf\u00e9');
+});
+
 test('bad input to verifyAsync rejects with HooksigErrors', async () => {
   await rejectsHooksig(() => quiltt.verifyAsync(42, BODY), 'malformed_header', 'headers');
   await rejectsHooksig(() => quiltt.verifyAsync(signed, { a: 1 }), 'invalid_body', 'body');

@@ -39,9 +39,11 @@ fn parse_scheme(scheme: &str) -> Result<Scheme> {
     scheme.parse().map_err(js_error)
 }
 
-/// The JS layer's `name\0value\0...` headers, as the core splits them.
-fn split_headers(text: &[u8], count: u32) -> Result<Vec<(&[u8], &[u8])>> {
-    hooksig::split_packed_headers(text, count as usize).map_err(js_error)
+/// The JS layer's `name\0value\0...` headers, `count` pairs, after
+/// `hooksig::packed_wire_bytes` turned the text back into the bytes it
+/// stands for (Node's `http` and Fetch decode header bytes one per character).
+fn split_headers(wire: &[u8], count: u32) -> Result<Vec<(&[u8], &[u8])>> {
+    hooksig::split_packed_headers(wire, count as usize).map_err(js_error)
 }
 
 fn body_bytes<'a>(body: &'a Either<&[u8], String>) -> &'a [u8] {
@@ -154,7 +156,8 @@ impl NativeVerifier {
         now: Option<i64>,
     ) -> Result<Option<String>> {
         headers.read_into(&mut self.header_text)?;
-        let pairs = split_headers(&self.header_text, count)?;
+        let wire = hooksig::packed_wire_bytes(packed::utf8(&self.header_text)?);
+        let pairs = split_headers(&wire, count)?;
         let verified = verify(&self.inner, &pairs, body_bytes(&body), now)?;
         // SAFETY: the array is the JS layer's private scratch space, read
         // right after this synchronous call returns; JS is single-threaded,
@@ -176,7 +179,7 @@ impl NativeVerifier {
         now: Option<i64>,
     ) -> Result<AsyncTask<VerifyTask>> {
         // Checked here so a malformed list rejects before the pool is involved.
-        split_headers(headers.as_bytes(), count)?;
+        split_headers(&hooksig::packed_wire_bytes(&headers), count)?;
         Ok(AsyncTask::new(VerifyTask {
             verifier: Arc::clone(&self.inner),
             headers,
@@ -195,7 +198,8 @@ impl NativeVerifier {
         body: Either<&[u8], String>,
         now: Option<i64>,
     ) -> Result<Option<String>> {
-        let pairs = split_headers(headers.as_bytes(), count)?;
+        let wire = hooksig::packed_wire_bytes(&headers);
+        let pairs = split_headers(&wire, count)?;
         let body = body_bytes(&body);
         Ok(match now {
             Some(now) => self.inner.diagnose_at(&pairs, body, now),
@@ -233,7 +237,8 @@ impl Task for VerifyTask {
     type JsValue = Verified;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let pairs = split_headers(self.headers.as_bytes(), self.count)
+        let wire = hooksig::packed_wire_bytes(&self.headers);
+        let pairs = split_headers(&wire, self.count)
             .map_err(|e| napi::Error::from_reason(e.reason.clone()))?;
         let body: &[u8] = match &self.body {
             Either::A(bytes) => bytes,
@@ -273,7 +278,7 @@ pub fn sign(
         .map_err(js_error)?;
     Ok(headers
         .into_iter()
-        .flat_map(|(name, value)| [name, value])
+        .flat_map(|(name, value)| [name, hooksig::wire_text(value.as_bytes()).into_owned()])
         .collect())
 }
 
@@ -345,7 +350,8 @@ pub fn event_types(
     count: u32,
     body: Either<&[u8], String>,
 ) -> Result<Vec<String>> {
-    let pairs = split_headers(headers.as_bytes(), count)?;
+    let wire = hooksig::packed_wire_bytes(&headers);
+    let pairs = split_headers(&wire, count)?;
     hooksig::events::event_types(&parse_scheme(&scheme)?, &pairs, body_bytes(&body))
         .map_err(js_error)
 }

@@ -79,3 +79,14 @@ fn check(status: sys::napi_status) -> crate::Result<()> {
         ))
     }
 }
+
+/// [`HeaderText::read_into`]'s bytes as text; V8 wrote them, so this only
+/// guards the contract.
+pub fn utf8(bytes: &[u8]) -> crate::Result<&str> {
+    std::str::from_utf8(bytes).map_err(|_| {
+        napi::Error::new(
+            crate::Code("malformed_header"),
+            "malformed header: the header text is not valid Unicode".to_owned(),
+        )
+    })
+}

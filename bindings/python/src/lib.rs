@@ -242,7 +242,8 @@ fn sign<'py>(
     let headers = hooksig::sign(&scheme, secret, &body, &options).map_err(errors::Error)?;
     let dict = PyDict::new(py);
     for (name, value) in headers {
-        dict.set_item(name, value)?;
+        // Each byte one character, as WSGI/ASGI servers and `requests` treat header text.
+        dict.set_item(name, hooksig::wire_text(value.as_bytes()))?;
     }
     Ok(dict)
 }

@@ -93,8 +93,16 @@ def test_latin1_decoded_header_is_encoded_back() -> None:
     # WSGI hands header bytes over decoded as Latin-1; the signed id must survive the round trip.
     wire_id = "msg_é".encode()
     headers = hooksig.sign("standard", SECRET, BODY, timestamp=NOW, webhook_id="msg_é")
-    assert verify({**headers, "webhook-id": wire_id.decode("latin-1")}).webhook_id == "msg_é"
+    # sign hands the value out as that same text, ready to send and to verify as it is.
+    assert headers["webhook-id"] == wire_id.decode("latin-1")
+    assert verify(headers).webhook_id == "msg_é"
     assert verify({**headers, "webhook-id": wire_id}).webhook_id == "msg_é"
+    # Typed by hand, "é" is the byte 0xE9 a server would have decoded it from.
+    with pytest.raises(hooksig.SignatureMismatch):
+        verify({**headers, "webhook-id": "msg_é"})
+    # Text beyond Latin-1 (no server produces it) is taken as UTF-8.
+    beyond = hooksig.sign("standard", SECRET, BODY, timestamp=NOW, webhook_id="msg_č")
+    assert verify({**beyond, "webhook-id": "msg_č"}).webhook_id == "msg_č"
 
 
 def test_parsed_json_body_says_how_to_get_the_raw_body() -> None:

@@ -20,6 +20,7 @@
 //! # Ok::<(), hooksig_uniffi::HooksigError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -155,13 +156,35 @@ fn parse_scheme(scheme: &str) -> Result<hooksig::Scheme> {
     Ok(scheme.parse()?)
 }
 
+/// Header text as the bytes it stands for (`hooksig::wire_bytes`: servlet
+/// containers, `HttpExchange` and Ktor decode header bytes one per character).
+fn wire(text: String) -> Vec<u8> {
+    match hooksig::wire_bytes(&text) {
+        Cow::Borrowed(_) => text.into_bytes(),
+        Cow::Owned(bytes) => bytes,
+    }
+}
+
 /// Multi-valued maps (`HttpExchange.requestHeaders`, Spring's `HttpHeaders`,
 /// Ktor's `Headers.entries()`) become the core's repeated name/value pairs.
-fn header_pairs(headers: HashMap<String, Vec<String>>) -> Vec<(String, String)> {
+fn header_pairs(headers: HashMap<String, Vec<String>>) -> Vec<(Vec<u8>, Vec<u8>)> {
     headers
         .into_iter()
-        .flat_map(|(name, values)| values.into_iter().map(move |v| (name.clone(), v)))
+        .flat_map(|(name, values)| {
+            let name = wire(name);
+            values.into_iter().map(move |v| (name.clone(), wire(v)))
+        })
         .collect()
+}
+
+/// Kotlin's packed header text (UTF-8) as the bytes it stands for, field by
+/// field as [`wire`] does it.
+fn packed_wire(packed: &[u8]) -> Result<Cow<'_, [u8]>> {
+    let text = std::str::from_utf8(packed).map_err(|_| hooksig::Error::MalformedHeader {
+        header: "headers".to_owned(),
+        reason: "the packed headers are not UTF-8".to_owned(),
+    })?;
+    Ok(hooksig::packed_wire_bytes(text))
 }
 
 /// Splits `name NUL value NUL ...` into borrowed pairs. Kotlin refuses a
@@ -250,7 +273,8 @@ impl Verifier {
         now: i64,
         has_now: bool,
     ) -> Result<Verified> {
-        let pairs = packed_pairs(headers)?;
+        let wire = packed_wire(headers)?;
+        let pairs = packed_pairs(&wire)?;
         let verified = if has_now {
             self.inner.verify_at(&pairs, body, now)
         } else {
@@ -309,7 +333,11 @@ pub fn sign(
     let headers = hooksig::sign(&parse_scheme(&scheme)?, secret, &body, &options)?;
     Ok(headers
         .into_iter()
-        .map(|(name, value)| Header { name, value })
+        // Each byte one character, as an HTTP client writes it back.
+        .map(|(name, value)| Header {
+            value: hooksig::wire_text(value.as_bytes()).into_owned(),
+            name,
+        })
         .collect())
 }
 

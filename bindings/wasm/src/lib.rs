@@ -67,11 +67,13 @@ fn parse_scheme(scheme: &str) -> Result<Scheme, Error> {
     scheme.parse()
 }
 
-/// The JS layer's `name\0value\0...` headers, as the core splits them.
 type HeaderPairs<'a> = Vec<(&'a [u8], &'a [u8])>;
 
-fn split_headers(text: &str, count: u32) -> Result<HeaderPairs<'_>, Error> {
-    hooksig::split_packed_headers(text.as_bytes(), count as usize)
+/// The JS layer's `name\0value\0...` headers, `count` pairs, after
+/// `hooksig::packed_wire_bytes` turned the text back into the bytes it
+/// stands for (Fetch `Headers` and Node's `http` hold one byte per character).
+fn split_headers(wire: &[u8], count: u32) -> Result<HeaderPairs<'_>, Error> {
+    hooksig::split_packed_headers(wire, count as usize)
 }
 
 const TOLERANCE_RANGE: &str = "tolerance must be a whole, non-negative number of seconds";
@@ -215,9 +217,10 @@ impl WasmVerifier {
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
         let now = now_or_clock(now)?;
+        let wire = hooksig::packed_wire_bytes(headers);
         let verified = self
             .inner
-            .verify_at(&split_headers(headers, count)?, body, now)?;
+            .verify_at(&split_headers(&wire, count)?, body, now)?;
         self.last.set([
             verified.key_index as f64,
             verified.timestamp.map_or(f64::NAN, |t| t as f64),
@@ -233,9 +236,10 @@ impl WasmVerifier {
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
         let now = now_or_clock(now)?;
+        let wire = hooksig::packed_wire_bytes(headers);
         Ok(self
             .inner
-            .diagnose_at(&split_headers(headers, count)?, body, now))
+            .diagnose_at(&split_headers(&wire, count)?, body, now))
     }
 }
 
@@ -273,7 +277,8 @@ fn sign_flat(
     let headers = hooksig::sign(&parse_scheme(scheme)?, secret, body, &options)?;
     Ok(headers
         .into_iter()
-        .flat_map(|(name, value)| [name, value])
+        // Each byte one character, as `fetch` writes a header value back.
+        .flat_map(|(name, value)| [name, hooksig::wire_text(value.as_bytes()).into_owned()])
         .collect())
 }
 
@@ -347,9 +352,10 @@ pub fn event_types(
     count: u32,
     body: &[u8],
 ) -> Result<Vec<String>, JsValue> {
+    let wire = hooksig::packed_wire_bytes(headers);
     let types = parse_scheme(scheme)
         .and_then(|scheme| {
-            hooksig::events::event_types(&scheme, &split_headers(headers, count)?, body)
+            hooksig::events::event_types(&scheme, &split_headers(&wire, count)?, body)
         })
         .map_err(Failure::Core)?;
     Ok(types)
@@ -375,10 +381,10 @@ mod tests {
     fn a_smuggled_nul_is_refused_rather_than_forging_a_header() {
         let forged = "X-Other\0x\0Quiltt-Signature\0abc\0";
         assert_eq!(
-            split_headers(forged, 1).unwrap_err().code(),
+            split_headers(forged.as_bytes(), 1).unwrap_err().code(),
             "malformed_header"
         );
-        assert!(split_headers("a\0one\0", 2).is_err());
+        assert!(split_headers(b"a\0one\0", 2).is_err());
     }
 
     #[test]

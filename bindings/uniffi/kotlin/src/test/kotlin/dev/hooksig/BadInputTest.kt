@@ -114,6 +114,27 @@ class BadInputTest {
     }
 
     @Test
+    fun headerTextStandsForTheBytesAServerDecodedOnePerCharacter() {
+        val whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        val standard = Verifier("standard", listOf(whsec))
+        // An id signed as UTF-8 comes back as the text a servlet container shows for those bytes.
+        val headers = sign("standard", whsec, body, timestamp = now, webhookId = "caf\u00e9")
+            .associate { it.name to listOf(it.value) }
+        assertEquals(listOf("caf\u00c3\u00a9"), headers["webhook-id"])
+        assertEquals("caf\u00e9", standard.verify(headers, body, now).webhookId)
+        assertEquals("caf\u00e9", standard.verifyDirect(headers, ByteBuffer.allocateDirect(body.size).put(body).flip(), now).webhookId)
+        // Typed by hand, U+00E9 is the byte 0xE9 a server would have decoded it from.
+        val typed = assertThrows<HooksigException> {
+            standard.verify(headers + ("webhook-id" to listOf("caf\u00e9")), body, now)
+        }
+        assertEquals("signature_mismatch", typed.code)
+        // Text beyond Latin-1 (no server produces it) is taken as UTF-8.
+        val beyond = sign("standard", whsec, body, timestamp = now, webhookId = "msg_\u010d")
+            .associate { it.name to listOf(it.value) } + ("webhook-id" to listOf("msg_\u010d"))
+        assertEquals("msg_\u010d", standard.verify(beyond, body, now).webhookId)
+    }
+
+    @Test
     fun bodyInAnyByteBufferVerifiesItsRemainingBytes() {
         val headers = signed()
         val padded = byteArrayOf(9, 9) + body + byteArrayOf(9)
