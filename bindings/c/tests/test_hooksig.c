@@ -112,6 +112,30 @@ static char *case_scheme(const cJSON *c) {
     return cJSON_PrintUnformatted(scheme);
 }
 
+/* The bytes a case's header text stands for, as the text bindings take it
+ * (hooksig::wire_bytes): Latin-1 when every character fits in one byte, else
+ * the UTF-8 itself. Rewrites `text` in place (Latin-1 is never longer) and
+ * returns its length; the vectors' JSON strings are valid UTF-8. */
+static size_t wire_bytes(char *text) {
+    unsigned char *s = (unsigned char *)text;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < 0x80) continue;
+        if (s[i] != 0xC2 && s[i] != 0xC3) return len; /* a character above U+00FF */
+        i++;                                          /* its one continuation byte */
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == 0xC2 || s[i] == 0xC3) {
+            s[out++] = (unsigned char)(((s[i] & 0x03) << 6) | (s[i + 1] & 0x3F));
+            i++;
+        } else {
+            s[out++] = s[i];
+        }
+    }
+    return out;
+}
+
 static hooksig_header *case_headers(const cJSON *c, size_t *n) {
     const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(c, "headers");
     *n = (size_t)cJSON_GetArraySize(pairs);
@@ -119,9 +143,11 @@ static hooksig_header *case_headers(const cJSON *c, size_t *n) {
     size_t i = 0;
     const cJSON *pair;
     cJSON_ArrayForEach(pair, pairs) {
-        const char *name = cJSON_GetArrayItem(pair, 0)->valuestring;
-        const char *value = cJSON_GetArrayItem(pair, 1)->valuestring;
-        headers[i++] = (hooksig_header){name, strlen(name), value, strlen(value)};
+        char *name = cJSON_GetArrayItem(pair, 0)->valuestring;
+        char *value = cJSON_GetArrayItem(pair, 1)->valuestring;
+        size_t name_len = wire_bytes(name);
+        size_t value_len = wire_bytes(value);
+        headers[i++] = (hooksig_header){name, name_len, value, value_len};
     }
     return headers;
 }
@@ -761,6 +787,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     run_vector_file(argv[1], "verify.json", run_verify_case);
+    run_vector_file(argv[1], "header_text.json", run_verify_case);
     run_vector_file(argv[1], "sign.json", run_sign_case);
     run_vector_file(argv[1], "match.json", run_match_case);
     run_vector_file(argv[1], "decrypt.json", run_decrypt_case);

@@ -127,7 +127,14 @@ test('verify vectors are present', () => {
   assert.ok(verifyVectors.cases.length > 0);
 });
 
-for (const testCase of verifyVectors?.cases ?? []) {
+// header_text.json: the same kind of case, with header text that is not ASCII.
+const headerTextVectors = loadVectors('header_text');
+
+test('header text vectors are present', () => {
+  assert.ok(headerTextVectors?.cases.length > 0, `no header_text.json in ${vectorsDir}`);
+});
+
+for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.cases ?? [])]) {
   test(`verify: ${testCase.name}`, async () => {
     const { expect } = testCase;
     const options = testCase.tolerance != null ? { tolerance: testCase.tolerance } : undefined;

@@ -12,7 +12,8 @@ from hooksig import tratta
 
 from conftest import case_body, load_cases
 
-VERIFY = load_cases("verify")
+# header_text.json holds verify cases whose header text is not ASCII.
+VERIFY = load_cases("verify") + load_cases("header_text")
 SIGN = load_cases("sign")
 
 

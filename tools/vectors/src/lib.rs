@@ -10,6 +10,7 @@ use hooksig::{Scheme, SignOptions, samples};
 use serde_json::{Value, json};
 
 mod decrypt;
+mod header_text;
 mod matching;
 mod providers;
 
@@ -29,6 +30,7 @@ pub fn generate() -> Vec<VectorFile> {
         file("sign.json", SIGN_ABOUT, sign_cases()),
         file("match.json", matching::ABOUT, matching::cases()),
         file("decrypt.json", decrypt::ABOUT, decrypt::cases()),
+        file("header_text.json", header_text::ABOUT, header_text::cases()),
     ]
 }
 

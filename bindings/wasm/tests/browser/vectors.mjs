@@ -99,7 +99,7 @@ function checkDecrypt(testCase) {
   return same([...got.value], [...want]) ? null : 'plaintext differs';
 }
 
-const suites = { verify: checkVerify, sign: checkSign, match: checkMatch, decrypt: checkDecrypt };
+const suites = { verify: checkVerify, header_text: checkVerify, sign: checkSign, match: checkMatch, decrypt: checkDecrypt };
 const results = { backend: hooksig.backend, userAgent: navigator.userAgent, counts: {}, failures: [] };
 for (const [name, check] of Object.entries(suites)) {
   const cases = await load(name);
