@@ -57,3 +57,18 @@ for target in web nodejs; do
 done
 
 node "$WASM_DIR/scripts/assemble.mjs" "$PKG"
+
+# What a browser downloads is minified (names kept: the error classes' `name`
+# comes from them); the Node build stays as generated.
+ESBUILD_VERSION=0.28.2
+TOOLS="$OUT/tools"
+if [ ! -x "$TOOLS/node_modules/.bin/esbuild" ] ||
+  ! grep -q "\"version\": \"$ESBUILD_VERSION\"" "$TOOLS/node_modules/esbuild/package.json"; then
+  say "npm install esbuild $ESBUILD_VERSION (build tool, into $TOOLS)"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && npm install --silent --no-audit --no-fund --no-save --prefix . "esbuild@$ESBUILD_VERSION")
+fi
+find "$PKG/web" -name '*.js' -print0 | while IFS= read -r -d '' file; do
+  "$TOOLS/node_modules/.bin/esbuild" "$file" --minify --keep-names --format=esm \
+    --log-level=warning --allow-overwrite --outfile="$file"
+done

@@ -26,6 +26,7 @@ mod catalog;
 mod diagnose;
 mod error;
 pub mod events;
+mod json;
 mod matcher;
 pub mod samples;
 mod scheme;

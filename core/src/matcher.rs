@@ -202,9 +202,13 @@ pub struct UnknownPattern {
 
 impl fmt::Display for UnknownPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pattern {:?} matches no known event type", self.pattern)?;
+        write!(
+            f,
+            "pattern \"{}\" matches no known event type",
+            self.pattern
+        )?;
         match &self.suggestion {
-            Some(s) => write!(f, "; did you mean {s:?}?"),
+            Some(s) => write!(f, "; did you mean \"{s}\"?"),
             None => Ok(()),
         }
     }
@@ -238,7 +242,7 @@ pub fn validate_pattern(pattern: &str) -> Result<()> {
             ""
         };
         return Err(invalid(format!(
-            "character {c:?} at byte {at} is not allowed: event types use a-z, 0-9, '_', '-' \
+            "character '{c}' at byte {at} is not allowed: event types use a-z, 0-9, '_', '-' \
              and '.', and patterns add '*'{hint}"
         )));
     }
