@@ -34,13 +34,14 @@ say "cargo build hooksig-wasm (wasm32-unknown-unknown)"
 (
   cd "$ROOT"
   PATH="/usr/bin:$PATH" \
-  RUSTFLAGS="-C linker=wasm-ld -Zunstable-options -C panic=immediate-abort -C target-feature=-reference-types,+simd128" \
+  RUSTFLAGS="-C linker=wasm-ld -Zunstable-options -C panic=immediate-abort -C target-feature=-reference-types,+simd128 -Zlocation-detail=none -Zfmt-debug=none" \
   RUSTC_BOOTSTRAP=1 \
     cargo build --quiet --release --target wasm32-unknown-unknown \
       --config 'profile.release.panic="abort"' \
       --config 'profile.release.opt-level="z"' \
       --config 'profile.release.package.sha2.opt-level=3' \
-      -Zbuild-std=std,panic_abort -p hooksig-wasm --target-dir "$OUT"
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+      -p hooksig-wasm --target-dir "$OUT"
 )
 RAW="$OUT/wasm32-unknown-unknown/release/hooksig_wasm.wasm"
 

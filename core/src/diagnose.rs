@@ -6,6 +6,7 @@
 
 use crate::error::Error;
 use crate::json;
+use crate::matcher::position_of;
 use crate::scheme::Scheme;
 use crate::secret::{keyed_mac, mistaken_keys};
 use crate::verify::{Verifier, find_header, parse_request, unix_now};
@@ -277,7 +278,9 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
 /// Telltales of a body that is not what the sender sent, even when no variant matches.
 fn looks_reserialized(body: &[u8]) -> Option<&'static str> {
     let text = std::str::from_utf8(body).ok()?.trim();
-    if (text.starts_with("{'") || text.starts_with("[{'")) && text.contains("':") {
+    if (text.starts_with("{'") || text.starts_with("[{'"))
+        && position_of(text.as_bytes(), b"':").is_some()
+    {
         return Some("the body is a Python dict repr (single quotes), not the JSON that was sent");
     }
     if text == "[object Object]" {

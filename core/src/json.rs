@@ -474,12 +474,14 @@ impl<'a> Value<'a> {
                 out.push(']');
             }
             Value::Map(members) => {
-                let mut order: Vec<&(Cow<str>, Value)> = members.iter().collect();
-                if style.sort_keys {
-                    order.sort_by(|a, b| a.0.cmp(&b.0));
-                }
+                let order = match style.sort_keys {
+                    true => crate::order::sorted_indexes(members.len(), &|a, b| {
+                        members.get(a).map(|m| &m.0) < members.get(b).map(|m| &m.0)
+                    }),
+                    false => (0..members.len()).collect(),
+                };
                 out.push('{');
-                for (i, (key, value)) in order.into_iter().enumerate() {
+                for (i, (key, value)) in order.iter().filter_map(|&i| members.get(i)).enumerate() {
                     if i > 0 {
                         out.push_str(comma);
                     }

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::{Reader, Refusal};
+use crate::matcher::position_of;
 use std::borrow::Cow;
 
 /// A provider's signing scheme.
@@ -232,7 +233,7 @@ impl Scheme {
                 timestamp_header: c.timestamp_header.clone(),
                 id_header: c.id_header.clone().map(|name| IdHeader {
                     name,
-                    required: c.message.contains("{id}"),
+                    required: position_of(c.message.as_bytes(), b"{id}").is_some(),
                 }),
                 message: parse_template(&c.message).unwrap_or_default(),
                 encoding: c.encoding,
