@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod b64;
 mod catalog;
 mod diagnose;
 mod error;

@@ -340,7 +340,11 @@ fn has_floats(value: &Value) -> bool {
 
 fn serde_sorts_keys() -> bool {
     let value: serde_json::Value = serde_json::from_str(r#"{"b":1,"a":2}"#).unwrap();
-    value.as_object().and_then(|o| o.keys().next()).map(String::as_str) == Some("a")
+    value
+        .as_object()
+        .and_then(|o| o.keys().next())
+        .map(String::as_str)
+        == Some("a")
 }
 
 proptest! {
