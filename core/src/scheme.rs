@@ -288,7 +288,8 @@ pub struct CustomScheme {
 }
 
 impl CustomScheme {
-    const FIELDS: &[&str] = &[
+    /// The fields of the JSON form, in declaration order.
+    pub(crate) const FIELDS: &[&str] = &[
         "signature_header",
         "signature_prefix",
         "timestamp_header",
