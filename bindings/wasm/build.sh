@@ -34,13 +34,14 @@ say "cargo build hooksig-wasm (wasm32-unknown-unknown)"
 (
   cd "$ROOT"
   PATH="/usr/bin:$PATH" \
-  RUSTFLAGS="-C linker=wasm-ld -Zunstable-options -C panic=immediate-abort -C target-feature=-reference-types,+simd128" \
+  RUSTFLAGS="-C linker=wasm-ld -Zunstable-options -C panic=immediate-abort -C target-feature=-reference-types,+simd128 -Zlocation-detail=none -Zfmt-debug=none" \
   RUSTC_BOOTSTRAP=1 \
     cargo build --quiet --release --target wasm32-unknown-unknown \
       --config 'profile.release.panic="abort"' \
       --config 'profile.release.opt-level="z"' \
       --config 'profile.release.package.sha2.opt-level=3' \
-      -Zbuild-std=std,panic_abort -p hooksig-wasm --target-dir "$OUT"
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+      -p hooksig-wasm --target-dir "$OUT"
 )
 RAW="$OUT/wasm32-unknown-unknown/release/hooksig_wasm.wasm"
 
@@ -57,3 +58,18 @@ for target in web nodejs; do
 done
 
 node "$WASM_DIR/scripts/assemble.mjs" "$PKG"
+
+# What a browser downloads is minified (names kept: the error classes' `name`
+# comes from them); the Node build stays as generated.
+ESBUILD_VERSION=0.28.2
+TOOLS="$OUT/tools"
+if [ ! -x "$TOOLS/node_modules/.bin/esbuild" ] ||
+  ! grep -q "\"version\": \"$ESBUILD_VERSION\"" "$TOOLS/node_modules/esbuild/package.json"; then
+  say "npm install esbuild $ESBUILD_VERSION (build tool, into $TOOLS)"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && npm install --silent --no-audit --no-fund --no-save --prefix . "esbuild@$ESBUILD_VERSION")
+fi
+find "$PKG/web" -name '*.js' -print0 | while IFS= read -r -d '' file; do
+  "$TOOLS/node_modules/.bin/esbuild" "$file" --minify --keep-names --format=esm \
+    --log-level=warning --allow-overwrite --outfile="$file"
+done

@@ -62,7 +62,7 @@ impl Catalog {
             .find(|c| c.name.eq_ignore_ascii_case(wanted))
             .ok_or_else(|| Error::InvalidScheme {
                 reason: format!(
-                    "no event catalogue for {:?}; hooksig has catalogues for {}",
+                    "no event catalogue for \"{}\"; hooksig has catalogues for {}",
                     crate::scheme::truncate(name, 40),
                     Catalog::ALL
                         .iter()

@@ -5,6 +5,8 @@
 //! never a signature (received or computed).
 
 use crate::error::Error;
+use crate::json;
+use crate::matcher::position_of;
 use crate::scheme::Scheme;
 use crate::secret::{keyed_mac, mistaken_keys};
 use crate::verify::{Verifier, find_header, parse_request, unix_now};
@@ -217,6 +219,15 @@ fn display_name(scheme: &Scheme) -> &'static str {
 
 /// Bodies the sender may really have signed, given the one we received, and
 /// what the difference means.
+///
+/// A re-serialized JSON body is undone by writing it the ways receivers
+/// usually re-encode a parsed body: `JSON.stringify` (no spaces, key order
+/// kept, only required escapes), Python's `json.dumps` (`", "` and `": "`,
+/// non-ASCII escaped) with and without `sort_keys=True`, compact with sorted
+/// keys (`serde_json::Value`, Go maps), and the same spacings with every token
+/// kept as received. Numbers are always kept as written: a sender's JSON
+/// library writes them in the shortest form that re-encodes unchanged, and
+/// reformatting floats would cost the WebAssembly build a float printer.
 fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
     let mut variants = Vec::new();
     if let Some(stripped) = body
@@ -242,16 +253,21 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
         let unix: Vec<u8> = body.iter().copied().filter(|&b| b != b'\r').collect();
         variants.push((unix, "Line endings were changed to CRLF after signing"));
     }
-    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+    if json::is_valid(body) {
         let reserialized = "The body was re-serialized: a framework parsed the JSON and your code encoded it again, with different spacing, key order or escapes";
-        variants.push((
-            rewrite_json_whitespace(body, Spacing::Compact),
-            reserialized,
-        ));
-        variants.push((rewrite_json_whitespace(body, Spacing::Python), reserialized));
-        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-            if let Ok(compact_sorted) = serde_json::to_vec(&value) {
-                variants.push((compact_sorted, reserialized));
+        let mut push = |variant: Vec<u8>| {
+            if !variants.iter().any(|(v, _)| *v == variant) {
+                variants.push((variant, reserialized));
+            }
+        };
+        push(rewrite_json_whitespace(body, Spacing::Compact));
+        push(rewrite_json_whitespace(body, Spacing::Python));
+        if let Ok(value) = json::Value::parse(body) {
+            for (sort_keys, python) in [(false, false), (true, false), (false, true), (true, true)]
+            {
+                let mut text = String::with_capacity(body.len());
+                value.write(json::Style { sort_keys, python }, &mut text);
+                push(text.into_bytes());
             }
         }
     }
@@ -262,7 +278,9 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
 /// Telltales of a body that is not what the sender sent, even when no variant matches.
 fn looks_reserialized(body: &[u8]) -> Option<&'static str> {
     let text = std::str::from_utf8(body).ok()?.trim();
-    if (text.starts_with("{'") || text.starts_with("[{'")) && text.contains("':") {
+    if (text.starts_with("{'") || text.starts_with("[{'"))
+        && position_of(text.as_bytes(), b"':").is_some()
+    {
         return Some("the body is a Python dict repr (single quotes), not the JSON that was sent");
     }
     if text == "[object Object]" {

@@ -48,7 +48,7 @@ pub enum Error {
     InvalidBody { reason: String },
 
     /// An event-type pattern that cannot be compiled.
-    #[error("invalid pattern {pattern:?}: {reason}")]
+    #[error("invalid pattern \"{pattern}\": {reason}")]
     InvalidPattern { pattern: String, reason: String },
 
     /// An encrypted payload could not be decrypted (the reason reveals nothing about the key).

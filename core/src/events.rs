@@ -7,9 +7,8 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-
 use crate::error::{Error, Result};
+use crate::json::{Reader, Refusal};
 use crate::scheme::Scheme;
 use crate::verify::find_header;
 
@@ -58,36 +57,40 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
 ) -> Result<Vec<String>> {
     match scheme {
         Scheme::Quiltt => {
-            let payload: QuilttPayload = parse(
-                body,
-                "Quiltt",
-                "an \"events\" array whose items have a string \"type\"",
-            )?;
-            if payload.events.is_empty() {
+            let expected = "an \"events\" array whose items have a string \"type\"";
+            let types = read(body, "Quiltt", expected, |r| {
+                let mut events = None;
+                r.fields(&["events"], false, &mut |r, _| {
+                    let mut types = Vec::new();
+                    r.array(&mut |r| {
+                        types.push(type_field(r)?);
+                        Ok(())
+                    })?;
+                    events = Some(types);
+                    Ok(())
+                })?;
+                events.ok_or_else(|| missing("events"))
+            })?;
+            if types.is_empty() {
                 return Err(invalid_body(
                     "the Quiltt payload's \"events\" array is empty",
                 ));
             }
-            Ok(payload
-                .events
-                .into_iter()
-                .map(|e| e.kind.into_owned())
-                .collect())
+            Ok(types)
         }
-        Scheme::Bond => {
-            let payload: BondPayload = parse(body, "Atelio/Bond", "a string \"event\" field")?;
-            Ok(vec![payload.event.into_owned()])
-        }
+        Scheme::Bond => Ok(vec![read(
+            body,
+            "Atelio/Bond",
+            "a string \"event\" field",
+            |r| string_field(r, "event"),
+        )?]),
         Scheme::Standard | Scheme::Stripe => Ok(vec![body_type(body, scheme.name())?]),
         Scheme::Github => {
             let event = header_text(headers, "X-GitHub-Event")?;
             // Some events have no action (push), and a form-encoded delivery
             // has no JSON at all: the header alone is the type then.
-            let action = serde_json::from_slice::<GithubPayload>(body)
-                .ok()
-                .and_then(|p| p.action);
-            Ok(vec![match action {
-                Some(action) if !action.is_empty() => format!("{event}.{action}"),
+            Ok(vec![match github_action(body) {
+                Some(action) if !action.is_empty() => [event, ".", &action].concat(),
                 _ => event.to_owned(),
             }])
         }
@@ -95,12 +98,23 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
             header_text(headers, "X-Shopify-Topic")?.replace('/', "."),
         ]),
         Scheme::Slack => {
-            let payload: SlackPayload =
-                parse(body, "Slack", "a string \"type\" field (Events API JSON)")?;
-            Ok(vec![match payload.event {
-                Some(inner) if payload.kind == "event_callback" => inner.kind.into_owned(),
-                _ => payload.kind.into_owned(),
-            }])
+            let expected = "a string \"type\" field (Events API JSON)";
+            read(body, "Slack", expected, |r| {
+                let (mut kind, mut inner) = (None, None);
+                r.fields(&["type", "event"], false, &mut |r, field| {
+                    if field == 0 {
+                        kind = Some(r.string()?);
+                    } else if !r.null() {
+                        inner = Some(type_field(r)?);
+                    }
+                    Ok(())
+                })?;
+                let kind = kind.ok_or_else(|| missing("type"))?;
+                Ok(vec![match inner {
+                    Some(inner) if kind == "event_callback" => inner,
+                    _ => kind.into_owned(),
+                }])
+            })
         }
         Scheme::Tratta | Scheme::Custom(_) => match scheme.event_header() {
             Some(header) => Ok(vec![header_text(headers, header)?.to_owned()]),
@@ -109,49 +123,58 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
     }
 }
 
-#[derive(Deserialize)]
-struct QuilttPayload<'a> {
-    #[serde(borrow)]
-    events: Vec<TypedEvent<'a>>,
-}
-
-#[derive(Deserialize)]
-struct TypedEvent<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-struct BondPayload<'a> {
-    #[serde(borrow)]
-    event: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-struct GithubPayload<'a> {
-    #[serde(borrow, default)]
-    action: Option<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct SlackPayload<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    event: Option<TypedEvent<'a>>,
-}
-
 fn body_type(body: &[u8], scheme: &str) -> Result<String> {
-    let payload: TypedEvent = parse(body, scheme, "a string \"type\" field")?;
-    Ok(payload.kind.into_owned())
+    read(body, scheme, "a string \"type\" field", type_field)
 }
 
-fn parse<'a, T: Deserialize<'a>>(body: &'a [u8], provider: &str, expected: &str) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| {
-        invalid_body(format!(
-            "expected a {provider} JSON body with {expected}: {e}"
-        ))
-    })
+/// The string `type` of an object.
+fn type_field(r: &mut Reader) -> std::result::Result<String, Refusal> {
+    string_field(r, "type")
+}
+
+/// The string member `name` of an object, which must have it once.
+fn string_field(r: &mut Reader, name: &str) -> std::result::Result<String, Refusal> {
+    let mut value = None;
+    r.fields(&[name], false, &mut |r, _| {
+        value = Some(r.string()?.into_owned());
+        Ok(())
+    })?;
+    value.ok_or_else(|| missing(name))
+}
+
+fn missing(field: &str) -> Refusal {
+    ["missing field \"", field, "\""].concat()
+}
+
+/// `action`, when the body is a JSON object whose `action` is a string.
+fn github_action(body: &[u8]) -> Option<String> {
+    let mut reader = Reader::new(body);
+    let mut action = None;
+    reader
+        .fields(&["action"], false, &mut |r, _| {
+            action = r.optional_string()?.map(Cow::into_owned);
+            Ok(())
+        })
+        .and_then(|()| reader.end())
+        .ok()?;
+    action
+}
+
+/// Reads the whole body as one JSON value with `value`.
+fn read<T>(
+    body: &[u8],
+    provider: &str,
+    expected: &str,
+    value: impl FnOnce(&mut Reader) -> std::result::Result<T, Refusal>,
+) -> Result<T> {
+    let mut reader = Reader::new(body);
+    value(&mut reader)
+        .and_then(|value| reader.end().map(|()| value))
+        .map_err(|refusal| {
+            invalid_body(format!(
+                "expected a {provider} JSON body with {expected}: {refusal}"
+            ))
+        })
 }
 
 fn header_text<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(

@@ -22,11 +22,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod b64;
 mod catalog;
 mod diagnose;
 mod error;
 pub mod events;
+mod json;
 mod matcher;
+mod order;
 pub mod samples;
 mod scheme;
 mod secret;

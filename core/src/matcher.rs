@@ -26,7 +26,6 @@
 //! filed under the same pair, like `card*` and `cart*`, or `*.a.*` and
 //! `*.b.*`, are then checked one by one.)
 
-use std::collections::BTreeMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
@@ -120,7 +119,20 @@ impl EventMatcher {
             out.push(index as usize);
             true
         });
-        out.sort_unstable();
+        if out.len() <= 16 {
+            // The usual case, sorted in place: a type matches few patterns.
+            for end in 1..out.len() {
+                for at in (1..=end).rev() {
+                    if out[at - 1] < out[at] {
+                        break;
+                    }
+                    out.swap(at - 1, at);
+                }
+            }
+        } else {
+            let order = crate::order::sorted_indexes(out.len(), &|a, b| out[a] < out[b]);
+            *out = order.into_iter().map(|i| out[i]).collect();
+        }
     }
 
     /// The patterns, in the order given.
@@ -202,9 +214,13 @@ pub struct UnknownPattern {
 
 impl fmt::Display for UnknownPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pattern {:?} matches no known event type", self.pattern)?;
+        write!(
+            f,
+            "pattern \"{}\" matches no known event type",
+            self.pattern
+        )?;
         match &self.suggestion {
-            Some(s) => write!(f, "; did you mean {s:?}?"),
+            Some(s) => write!(f, "; did you mean \"{s}\"?"),
             None => Ok(()),
         }
     }
@@ -238,17 +254,20 @@ pub fn validate_pattern(pattern: &str) -> Result<()> {
             ""
         };
         return Err(invalid(format!(
-            "character {c:?} at byte {at} is not allowed: event types use a-z, 0-9, '_', '-' \
+            "character '{c}' at byte {at} is not allowed: event types use a-z, 0-9, '_', '-' \
              and '.', and patterns add '*'{hint}"
         )));
     }
-    if pattern.contains("**") {
+    if position_of(pattern.as_bytes(), b"**").is_some() {
         return Err(invalid(
             "'**' is not needed: a single '*' already matches any run of characters, dots included"
                 .into(),
         ));
     }
-    if pattern.starts_with('.') || pattern.ends_with('.') || pattern.contains("..") {
+    if pattern.starts_with('.')
+        || pattern.ends_with('.')
+        || position_of(pattern.as_bytes(), b"..").is_some()
+    {
         return Err(invalid(
             "empty segment: the pattern starts or ends with '.' or contains '..'".into(),
         ));
@@ -749,10 +768,33 @@ impl Index {
 /// its first and last `*`.
 type GlobRecord = (u32, Vec<u8>, Vec<u8>, Vec<Vec<u8>>);
 
+/// A glob's (prefix, suffix), by which globs are grouped.
+type GlobEnds = (Vec<u8>, Vec<u8>);
+
+/// Patterns as `build` groups them: literals by their bytes, globs by their
+/// (prefix, suffix) pair, each list in the order the patterns came.
 #[derive(Default)]
 struct IndexBuilder {
-    literals: BTreeMap<Vec<u8>, Vec<u32>>,
-    pairs: BTreeMap<(Vec<u8>, Vec<u8>), Vec<GlobRecord>>,
+    literals: Vec<(Vec<u8>, u32)>,
+    globs: Vec<(GlobEnds, GlobRecord)>,
+}
+
+/// `items` in runs of equal keys, sorted by key (a `BTreeMap` of lists, in
+/// far less code).
+fn grouped<K: Ord, V>(items: Vec<(K, V)>) -> Vec<(K, Vec<V>)> {
+    let order = crate::order::sorted_indexes(items.len(), &|a, b| items[a].0 < items[b].0);
+    let mut slots: Vec<Option<(K, V)>> = items.into_iter().map(Some).collect();
+    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    for i in order {
+        let Some((key, value)) = slots.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        match groups.last_mut() {
+            Some((last, values)) if *last == key => values.push(value),
+            _ => groups.push((key, vec![value])),
+        }
+    }
+    groups
 }
 
 impl IndexBuilder {
@@ -761,22 +803,24 @@ impl IndexBuilder {
         let first = pieces.next().unwrap_or_default();
         let mut middles: Vec<Vec<u8>> = pieces.map(<[u8]>::to_vec).collect();
         let Some(last) = middles.pop() else {
-            self.literals.entry(pattern.to_vec()).or_default().push(id);
+            self.literals.push((pattern.to_vec(), id));
             return;
         };
         let cut = first.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1);
         let (prefix, head) = first.split_at(cut);
         let cut = last.iter().position(|&b| b == b'.').unwrap_or(last.len());
         let (tail, suffix) = last.split_at(cut);
-        self.pairs
-            .entry((prefix.to_vec(), suffix.to_vec()))
-            .or_default()
-            .push((id, head.to_vec(), tail.to_vec(), middles));
+        self.globs.push((
+            (prefix.to_vec(), suffix.to_vec()),
+            (id, head.to_vec(), tail.to_vec(), middles),
+        ));
     }
 
     fn build(self) -> Index {
         let seeds = Seeds::new();
-        let entries = self.literals.len() + self.pairs.len();
+        let literals = grouped(self.literals);
+        let pairs = grouped(self.globs);
+        let entries = literals.len() + pairs.len();
         let slots_len = (2 * entries).next_power_of_two().max(8);
         let filter_bits = (16 * entries).next_power_of_two().max(512);
         let mut index = Index {
@@ -790,13 +834,13 @@ impl IndexBuilder {
                 slots_len
             ],
             filter: vec![0; filter_bits / 64],
-            glob_ends: vec![0; (32 * self.pairs.len()).next_power_of_two().max(512) / 64],
+            glob_ends: vec![0; (32 * pairs.len()).next_power_of_two().max(512) / 64],
             arena: Vec::new(),
         };
         let put_u32 = |arena: &mut Vec<u8>, value: usize| {
             arena.extend_from_slice(&(value as u32).to_le_bytes());
         };
-        for (key, ids) in self.literals {
+        for (key, ids) in literals {
             let hash = seeds.literal(seeds.forward(key.split(|&b| b == b'.')));
             let at = index.arena.len();
             index.arena.extend_from_slice(&key);
@@ -806,7 +850,7 @@ impl IndexBuilder {
             }
             index.insert(hash, at, key.len());
         }
-        for ((prefix, suffix), globs) in self.pairs {
+        for ((prefix, suffix), globs) in pairs {
             let forward = match prefix.split_last() {
                 Some((_, segments)) => seeds.forward(segments.split(|&b| b == b'.')),
                 None => seeds.forward,
@@ -866,7 +910,9 @@ impl Index {
 /// of ids and counts), so this keeps every offset inside 32 bits.
 const MAX_TOTAL_LEN: usize = 128 << 20;
 
-fn position_of(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first occurs (`str::contains` and `find` bring a
+/// substring searcher of a few KiB into the WebAssembly build).
+pub(crate) fn position_of(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return Some(0);
     }

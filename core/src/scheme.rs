@@ -5,7 +5,9 @@
 //! verify, sign and diagnose have a single code path.
 
 use crate::error::{Error, Result};
-use serde::Deserialize;
+use crate::json::{Reader, Refusal};
+use crate::matcher::position_of;
+use std::borrow::Cow;
 
 /// A provider's signing scheme.
 ///
@@ -59,7 +61,7 @@ impl Scheme {
             _ => {
                 return Err(Error::InvalidScheme {
                     reason: format!(
-                        "unknown scheme {:?}; expected one of {} or a custom scheme definition",
+                        "unknown scheme \"{}\"; expected one of {} or a custom scheme definition",
                         truncate(name, 40),
                         Scheme::BUILT_IN.join(", ")
                     ),
@@ -79,10 +81,9 @@ impl Scheme {
     /// assert_eq!(scheme.name(), "custom");
     /// ```
     pub fn custom_from_json(json: &str) -> Result<Scheme> {
-        let custom: CustomScheme =
-            serde_json::from_str(json).map_err(|e| Error::InvalidScheme {
-                reason: format!("custom scheme definition is not valid: {e}"),
-            })?;
+        let custom = CustomScheme::from_json(json).map_err(|refusal| Error::InvalidScheme {
+            reason: format!("custom scheme definition is not valid: {refusal}"),
+        })?;
         custom.validate()?;
         Ok(Scheme::Custom(Box::new(custom)))
     }
@@ -232,7 +233,7 @@ impl Scheme {
                 timestamp_header: c.timestamp_header.clone(),
                 id_header: c.id_header.clone().map(|name| IdHeader {
                     name,
-                    required: c.message.contains("{id}"),
+                    required: position_of(c.message.as_bytes(), b"{id}").is_some(),
                 }),
                 message: parse_template(&c.message).unwrap_or_default(),
                 encoding: c.encoding,
@@ -260,46 +261,124 @@ impl std::str::FromStr for Scheme {
 ///
 /// `message` is a template over `{id}`, `{timestamp}` and `{body}` (body exactly
 /// once); every placeholder other than `{body}` needs its header.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Its JSON form is one object with these fields (only `signature_header` is
+/// required; an unknown or repeated field is refused); the optional header
+/// fields may be `null`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomScheme {
     /// The header that carries the signature.
     pub signature_header: String,
     /// A prefix the signature carries, such as `sha256=` (required when set).
-    #[serde(default)]
     pub signature_prefix: Option<String>,
     /// The header that carries the Unix timestamp, if the scheme signs one.
-    #[serde(default)]
     pub timestamp_header: Option<String>,
     /// The header that carries the message id, if any.
-    #[serde(default)]
     pub id_header: Option<String>,
     /// The header that carries the event type, if any.
-    #[serde(default)]
     pub event_header: Option<String>,
     /// The signed message, e.g. `"{timestamp}.{body}"`.
-    #[serde(default = "body_template")]
     pub message: String,
     /// How the signature is encoded.
-    #[serde(default)]
     pub encoding: Encoding,
     /// How the secret becomes key bytes.
-    #[serde(default)]
     pub key_format: KeyFormat,
     /// Shortest secret accepted, in key bytes.
-    #[serde(default = "one")]
     pub min_secret_len: usize,
 }
 
-fn body_template() -> String {
-    "{body}".into()
-}
-
-fn one() -> usize {
-    1
-}
-
 impl CustomScheme {
+    /// The fields of the JSON form, in declaration order.
+    pub(crate) const FIELDS: &[&str] = &[
+        "signature_header",
+        "signature_prefix",
+        "timestamp_header",
+        "id_header",
+        "event_header",
+        "message",
+        "encoding",
+        "key_format",
+        "min_secret_len",
+    ];
+
+    fn from_json(json: &str) -> std::result::Result<CustomScheme, Refusal> {
+        let mut reader = Reader::new(json.as_bytes());
+        let mut signature_header = None;
+        let mut custom = CustomScheme {
+            signature_header: String::new(),
+            signature_prefix: None,
+            timestamp_header: None,
+            id_header: None,
+            event_header: None,
+            message: "{body}".into(),
+            encoding: Encoding::Hex,
+            key_format: KeyFormat::Utf8,
+            min_secret_len: 1,
+        };
+        reader.fields(Self::FIELDS, true, &mut |r, field| {
+            let name = Self::FIELDS.get(field).copied().unwrap_or_default();
+            let wrong = |expected: &str| ["field \"", name, "\" must be ", expected].concat();
+            // A value of the wrong type is named as such; a broken one is a syntax error.
+            let text = |r: &mut Reader| match r.at_string() {
+                true => r.string().map(Cow::into_owned),
+                false => Err(wrong("a string")),
+            };
+            let optional = |r: &mut Reader| {
+                if r.null() {
+                    Ok(None)
+                } else if r.at_string() {
+                    r.string().map(|s| Some(s.into_owned()))
+                } else {
+                    Err(wrong("a string or null"))
+                }
+            };
+            match field {
+                0 => signature_header = Some(text(r)?),
+                1 => custom.signature_prefix = optional(r)?,
+                2 => custom.timestamp_header = optional(r)?,
+                3 => custom.id_header = optional(r)?,
+                4 => custom.event_header = optional(r)?,
+                5 => custom.message = text(r)?,
+                6 | 7 => {
+                    let value = if r.at_string() {
+                        r.string()?
+                    } else {
+                        Cow::Borrowed("")
+                    };
+                    let base64 = match &*value {
+                        "base64" => true,
+                        "hex" if field == 6 => false,
+                        "utf8" if field == 7 => false,
+                        _ if field == 6 => return Err(wrong("\"hex\" or \"base64\"")),
+                        _ => return Err(wrong("\"utf8\" or \"base64\"")),
+                    };
+                    if field == 6 {
+                        custom.encoding = if base64 {
+                            Encoding::Base64
+                        } else {
+                            Encoding::Hex
+                        };
+                    } else {
+                        custom.key_format = if base64 {
+                            KeyFormat::Base64
+                        } else {
+                            KeyFormat::Utf8
+                        };
+                    }
+                }
+                _ => {
+                    custom.min_secret_len = r
+                        .whole_number()
+                        .ok_or_else(|| wrong("a whole number of bytes"))?
+                }
+            }
+            Ok(())
+        })?;
+        reader.end()?;
+        custom.signature_header = signature_header.ok_or("missing field \"signature_header\"")?;
+        Ok(custom)
+    }
+
     fn validate(&self) -> Result<()> {
         let invalid = |reason: String| Err(Error::InvalidScheme { reason });
         for (field, value) in [
@@ -338,8 +417,7 @@ impl CustomScheme {
 }
 
 /// How a signature is written in its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Encoding {
     /// Lower- or upper-case hexadecimal.
     #[default]
@@ -349,8 +427,7 @@ pub enum Encoding {
 }
 
 /// How a secret string becomes HMAC key bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KeyFormat {
     /// The secret's UTF-8 bytes, as given (a `whsec_` prefix included).
     #[default]
@@ -424,7 +501,7 @@ fn parse_template(template: &str) -> Result<Vec<MessagePart>> {
                     other => {
                         return Err(Error::InvalidScheme {
                             reason: format!(
-                                "message template placeholder {:?} is not one of {{id}}, {{timestamp}}, {{body}}",
+                                "message template placeholder \"{}\" is not one of {{id}}, {{timestamp}}, {{body}}",
                                 truncate(other, 40)
                             ),
                         });

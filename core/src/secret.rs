@@ -1,8 +1,8 @@
 //! Secrets and the HMAC key state derived from them.
 
+use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{KeyFormat, Profile};
-use base64::Engine;
 use hmac::{Hmac, KeyInit};
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -37,14 +37,6 @@ impl std::fmt::Debug for Secret {
 
 const WHSEC_PREFIX: &str = "whsec_";
 
-/// Decodes base64 with or without padding, the way senders actually emit it.
-pub(crate) const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    base64::engine::GeneralPurposeConfig::new()
-        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
 /// Turns a secret into key bytes as the scheme prescribes, rejecting what the
 /// scheme does not allow. Messages say what is wrong, never what the secret is.
 pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec<u8>>> {
@@ -62,7 +54,7 @@ pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec
         }
         KeyFormat::Base64 => {
             let encoded = secret.strip_prefix(WHSEC_PREFIX).unwrap_or(secret);
-            Zeroizing::new(BASE64.decode(encoded.trim()).map_err(|_| {
+            Zeroizing::new(b64::decode(encoded.trim().as_bytes(), false).ok_or_else(|| {
                 Error::invalid_secret(
                     "this scheme's secrets are base64 (after an optional whsec_ prefix) and this one does not decode",
                 )
@@ -109,14 +101,14 @@ pub(crate) fn mistaken_keys(
                     bytes(rest),
                     "the sender signed with the secret without its whsec_ prefix; this scheme keeps the prefix as part of the key",
                 ));
-                if let Ok(decoded) = BASE64.decode(rest) {
+                if let Some(decoded) = b64::decode(rest.as_bytes(), false) {
                     variants.push((
                         Zeroizing::new(decoded),
                         "the sender base64-decoded the secret after whsec_ (Standard Webhooks style); this scheme uses the secret text as the key",
                     ));
                 }
             } else {
-                if let Ok(decoded) = BASE64.decode(secret) {
+                if let Some(decoded) = b64::decode(secret.as_bytes(), false) {
                     variants.push((
                         Zeroizing::new(decoded),
                         "the sender base64-decoded the secret; this scheme uses the secret text as the key",

@@ -1,10 +1,10 @@
 //! Signing: the full header set a sender attaches, for every scheme.
 
+use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{Encoding, Scheme, SignatureFormat};
-use crate::secret::{BASE64, prepared_key};
+use crate::secret::prepared_key;
 use crate::verify::{ParsedRequest, Timestamp, unix_now};
-use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// Optional inputs of [`sign`]; everything left `None` is filled in.
@@ -73,7 +73,7 @@ pub fn sign<S: AsRef<str>>(
     let mac = request.mac(&profile, key, body);
     let encoded = match profile.encoding {
         Encoding::Hex => hex::encode(mac),
-        Encoding::Base64 => BASE64.encode(mac),
+        Encoding::Base64 => b64::encode(&mac),
     };
     let ts = timestamp_text.unwrap_or_default();
     let signature_value = match &profile.signature_format {

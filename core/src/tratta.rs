@@ -17,9 +17,8 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
+use crate::b64;
 use aes::Aes128;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use hmac::{Hmac, KeyInit, Mac};
@@ -54,9 +53,8 @@ const MIN_LEN: usize = SALT_LEN + IV_LEN + BLOCK_LEN + MAC_LEN;
 /// misaligned, its MAC does not match (tampered, or another secret), or its
 /// padding is malformed. The reason never says anything about the key.
 pub fn decrypt(secret: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Result<Vec<u8>> {
-    let raw = BASE64
-        .decode(data.as_ref().trim_ascii())
-        .map_err(|_| failed("the payload is not valid base64"))?;
+    let raw = b64::decode(data.as_ref().trim_ascii(), true)
+        .ok_or_else(|| failed("the payload is not valid base64"))?;
     if raw.len() < MIN_LEN {
         return Err(failed(format!(
             "the payload is too short: {} bytes after base64 decoding, at least {MIN_LEN} needed \
@@ -137,7 +135,7 @@ pub fn encrypt_with_salt_and_iv(
     out.extend_from_slice(iv);
     out.extend_from_slice(&ciphertext);
     out.extend_from_slice(&tag.finalize().into_bytes());
-    Ok(BASE64.encode(out))
+    Ok(b64::encode(&out))
 }
 
 fn derive_keys(secret: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; AES_KEY_LEN + MAC_KEY_LEN]>> {
@@ -176,7 +174,7 @@ mod tests {
         tag.update(&iv);
         tag.update(&ciphertext);
         let data =
-            BASE64.encode([&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat());
+            b64::encode(&[&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat());
 
         let err = decrypt(b"secret", data).unwrap_err();
         assert_eq!(err.code(), "decryption_failed");

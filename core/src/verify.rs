@@ -1,10 +1,10 @@
 //! Verification: header lookup, signature parsing, the timestamp window and
 //! the constant-time comparison.
 
+use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, truncate};
-use crate::secret::{BASE64, HmacSha256, Secret, prepared_key};
-use base64::Engine;
+use crate::secret::{HmacSha256, Secret, prepared_key};
 use hmac::Mac;
 use std::ffi::CStr;
 use subtle::ConstantTimeEq;
@@ -525,7 +525,7 @@ fn decode_signature(encoding: Encoding, value: &[u8]) -> Option<Signature> {
                 return None;
             }
             let mut buf = [0u8; 36];
-            let n = BASE64.decode_slice(value, &mut buf).ok()?;
+            let n = b64::decode_into(value, &mut buf, false)?;
             if n != SIGNATURE_LEN {
                 return None;
             }

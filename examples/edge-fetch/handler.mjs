@@ -2,7 +2,7 @@
 // Workers, Deno (`Deno.serve(handler.fetch)`), Bun (`Bun.serve(handler)`) and
 // Vercel Edge use. The secret comes from the Workers `env` binding, or from the
 // process environment where there is one.
-import { Verifier, VerificationError } from 'hooksig-wasm';
+import { Verifier, HooksigError } from 'hooksig-wasm';
 
 const verifiers = new Map();
 
@@ -29,7 +29,9 @@ export default {
       verified = await verifierFor(secret).verifyRequest(request);
     } catch (error) {
       // Say which check failed (a code, never a signature); keep details in the logs.
-      if (error instanceof VerificationError) return Response.json({ error: error.code }, { status: 401 });
+      // httpStatus: 401 for an unproven sender, 400 for a request that cannot be
+      // checked, 500 for this receiver's own configuration (a bad secret).
+      if (error instanceof HooksigError) return Response.json({ error: error.code }, { status: error.httpStatus });
       throw error;
     }
     const event = verified.json();

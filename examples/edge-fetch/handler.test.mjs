@@ -40,6 +40,17 @@ test('tampered, unsigned, replayed and wrongly signed deliveries get 401 with th
   }
 });
 
+test('a malformed header gets 400 and a bad configured secret 500, each with its code', async () => {
+  const signed = sign('standard', SECRET, BODY);
+  const malformed = { ...signed, 'webhook-timestamp': 'yesterday' };
+  let response = await handler.fetch(post(BODY, malformed), env);
+  assert.equal(response.status, 400);
+  assert.deepEqual(await response.json(), { error: 'malformed_header' });
+  response = await handler.fetch(post(BODY, signed), { WEBHOOK_SECRET: 'whsec_not base64!' });
+  assert.equal(response.status, 500);
+  assert.deepEqual(await response.json(), { error: 'invalid_secret' });
+});
+
 test('only POST is accepted', async () => {
   const response = await handler.fetch(new Request('https://receiver.example/webhooks'), env);
   assert.equal(response.status, 405);

@@ -65,7 +65,12 @@ function createBackend(wasm) {
     }
 
     unknownPatterns(catalog) {
-      return JSON.parse(this.#inner.unknownPatternsJson(catalog));
+      const flat = this.#inner.unknownPatterns(catalog);
+      const unknown = [];
+      for (let i = 0; i < flat.length; i += 3) {
+        unknown.push({ index: Number(flat[i]), pattern: flat[i + 1], suggestion: flat[i + 2] || null });
+      }
+      return unknown;
     }
   }
 

@@ -326,22 +326,28 @@ impl WasmEventMatcher {
             .collect()
     }
 
-    /// The patterns that match no type of `catalog`'s provider, as JSON
-    /// `[{"index", "pattern", "suggestion"}]` (the JS layer parses it).
-    #[wasm_bindgen(js_name = unknownPatternsJson)]
-    pub fn unknown_patterns_json(&self, catalog: &str) -> Result<String, JsValue> {
-        Ok(unknown_patterns_json(&self.inner, catalog)?)
+    /// The patterns that match no type of `catalog`'s provider, flat:
+    /// index, pattern, suggestion (`""` for none), index, ... (the JS layer
+    /// groups them; a list of strings needs no more glue than `sign` has).
+    #[wasm_bindgen(js_name = unknownPatterns)]
+    pub fn unknown_patterns(&self, catalog: &str) -> Result<Vec<String>, JsValue> {
+        Ok(unknown_patterns_flat(&self.inner, catalog)?)
     }
 }
 
-fn unknown_patterns_json(matcher: &EventMatcher, catalog: &str) -> Result<String, Failure> {
+fn unknown_patterns_flat(matcher: &EventMatcher, catalog: &str) -> Result<Vec<String>, Failure> {
     let catalog = Catalog::for_provider(catalog)?;
-    let unknown: Vec<serde_json::Value> = matcher
+    Ok(matcher
         .unknown_patterns(catalog)
         .into_iter()
-        .map(|u| serde_json::json!({ "index": u.index, "pattern": u.pattern, "suggestion": u.suggestion }))
-        .collect();
-    Ok(serde_json::Value::from(unknown).to_string())
+        .flat_map(|u| {
+            [
+                u.index.to_string(),
+                u.pattern,
+                u.suggestion.unwrap_or_default(),
+            ]
+        })
+        .collect())
 }
 
 /// The event types a request carries, one per event, in payload order.
@@ -438,14 +444,22 @@ mod tests {
     }
 
     #[test]
-    fn unknown_patterns_come_as_json_and_need_a_known_catalogue() {
-        let matcher = EventMatcher::new(&["profile", "connection.synced.sucessful"], true).unwrap();
-        let json = unknown_patterns_json(&matcher, "quiltt").unwrap();
+    fn unknown_patterns_come_flat_and_need_a_known_catalogue() {
+        let matcher =
+            EventMatcher::new(&["profile", "connection.synced.sucessful", "nope"], true).unwrap();
+        let flat = unknown_patterns_flat(&matcher, "quiltt").unwrap();
         assert_eq!(
-            json,
-            r#"[{"index":1,"pattern":"connection.synced.sucessful","suggestion":"connection.synced.successful"}]"#
+            flat,
+            [
+                "1",
+                "connection.synced.sucessful",
+                "connection.synced.successful",
+                "2",
+                "nope",
+                ""
+            ]
         );
-        let err = unknown_patterns_json(&matcher, "stripe").unwrap_err();
+        let err = unknown_patterns_flat(&matcher, "stripe").unwrap_err();
         assert!(matches!(err, Failure::Core(e) if e.code() == "invalid_scheme"));
     }
 
