@@ -181,13 +181,6 @@ function optionalString(value, what) {
   return value;
 }
 
-function eventTypeArg(eventType) {
-  if (typeof eventType !== 'string') {
-    throw new InvalidBodyError(`invalid body: an event type must be a string, got ${describe(eventType)}`);
-  }
-  return eventType;
-}
-
 function call(fn) {
   try {
     return fn();
@@ -288,6 +281,10 @@ function createApi(backend) {
     }
   }
 
+  // hooksig-wasm's light entry (`hooksig-wasm/verify`) has no diagnose: its
+  // backend leaves it out, as its code does not fit that entry's budget.
+  if (!backend.Verifier.prototype.diagnose) delete Verifier.prototype.diagnose;
+
   function sign(scheme, secret, body, options) {
     const schemeText = schemeArg(scheme);
     const secretText = secretArg(secret);
@@ -312,75 +309,86 @@ function createApi(backend) {
     return headers;
   }
 
-  class EventMatcher {
-    #inner;
-    #patterns;
+  const api = { Verifier, sign };
 
-    constructor(patterns, options) {
-      if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) {
-        throw new InvalidPatternError(`invalid pattern: expected an array of strings, got ${describe(patterns)}`);
+  // Routing and Tratta, where the backend has them: hooksig-wasm's light
+  // entry (`hooksig-wasm/verify`) has not, and its bundler drops this
+  // labelled block (esbuild --drop-labels=routing).
+  routing: if (backend.EventMatcher) {
+    function eventTypeArg(eventType) {
+      if (typeof eventType !== 'string') {
+        throw new InvalidBodyError(`invalid body: an event type must be a string, got ${describe(eventType)}`);
       }
-      const scope = optionsArg(options, 'EventMatcher').scope;
-      if (scope !== undefined && typeof scope !== 'boolean') {
-        throw new TypeError('EventMatcher: options.scope must be a boolean');
+      return eventType;
+    }
+
+    class EventMatcher {
+      #inner;
+      #patterns;
+
+      constructor(patterns, options) {
+        if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) {
+          throw new InvalidPatternError(`invalid pattern: expected an array of strings, got ${describe(patterns)}`);
+        }
+        const scope = optionsArg(options, 'EventMatcher').scope;
+        if (scope !== undefined && typeof scope !== 'boolean') {
+          throw new TypeError('EventMatcher: options.scope must be a boolean');
+        }
+        this.#inner = call(() => new backend.EventMatcher(patterns, scope === true));
+        this.#patterns = Object.freeze(patterns.slice());
       }
-      this.#inner = call(() => new backend.EventMatcher(patterns, scope === true));
-      this.#patterns = Object.freeze(patterns.slice());
-    }
 
-    get patterns() {
-      return this.#patterns;
-    }
-
-    matches(eventType) {
-      return this.#inner.matches(eventTypeArg(eventType));
-    }
-
-    matching(eventType) {
-      return Array.from(this.#inner.matching(eventTypeArg(eventType)));
-    }
-
-    unknownPatterns(catalog) {
-      if (typeof catalog !== 'string') {
-        throw new InvalidSchemeError(`invalid scheme: a catalogue is named by its provider, got ${describe(catalog)}`);
+      get patterns() {
+        return this.#patterns;
       }
-      return call(() => this.#inner.unknownPatterns(catalog));
+
+      matches(eventType) {
+        return this.#inner.matches(eventTypeArg(eventType));
+      }
+
+      matching(eventType) {
+        return Array.from(this.#inner.matching(eventTypeArg(eventType)));
+      }
+
+      unknownPatterns(catalog) {
+        if (typeof catalog !== 'string') {
+          throw new InvalidSchemeError(`invalid scheme: a catalogue is named by its provider, got ${describe(catalog)}`);
+        }
+        return call(() => this.#inner.unknownPatterns(catalog));
+      }
     }
+
+    function eventTypes(scheme, headers, body) {
+      const schemeText = schemeArg(scheme);
+      const list = headerList(headers);
+      const bytes = bodyArg(body);
+      return call(() => backend.eventTypes(schemeText, list.text, list.count, bytes));
+    }
+
+    function trattaData(data) {
+      if (typeof data === 'string' || data instanceof Uint8Array) return data;
+      if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (data instanceof ArrayBuffer) return new Uint8Array(data);
+      throw new DecryptionFailedError(`decryption failed: expected base64 text or bytes, got ${describe(data)}`);
+    }
+
+    const tratta = Object.freeze({
+      decrypt(secret, data) {
+        const secretText = secretArg(secret);
+        const bytes = trattaData(data);
+        return call(() => backend.trattaDecrypt(secretText, bytes));
+      },
+      encrypt(secret, plaintext) {
+        const secretText = secretArg(secret);
+        const bytes = bodyArg(plaintext);
+        return call(() => backend.trattaEncrypt(secretText, bytes));
+      },
+    });
+
+    Object.assign(api, { EventMatcher, eventTypes, tratta });
   }
 
-  function eventTypes(scheme, headers, body) {
-    const schemeText = schemeArg(scheme);
-    const list = headerList(headers);
-    const bytes = bodyArg(body);
-    return call(() => backend.eventTypes(schemeText, list.text, list.count, bytes));
-  }
-
-  function trattaData(data) {
-    if (typeof data === 'string' || data instanceof Uint8Array) return data;
-    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (data instanceof ArrayBuffer) return new Uint8Array(data);
-    throw new DecryptionFailedError(`decryption failed: expected base64 text or bytes, got ${describe(data)}`);
-  }
-
-  const tratta = Object.freeze({
-    decrypt(secret, data) {
-      const secretText = secretArg(secret);
-      const bytes = trattaData(data);
-      return call(() => backend.trattaDecrypt(secretText, bytes));
-    },
-    encrypt(secret, plaintext) {
-      const secretText = secretArg(secret);
-      const bytes = bodyArg(plaintext);
-      return call(() => backend.trattaEncrypt(secretText, bytes));
-    },
-  });
-
-  return {
-    Verifier,
-    sign,
-    EventMatcher,
-    eventTypes,
-    tratta,
+  return Object.assign(api, {
     BUILT_IN_SCHEMES: Object.freeze(backend.builtInSchemes()),
     backend: backend.kind,
     HooksigError: errors.HooksigError,
@@ -397,7 +405,7 @@ function createApi(backend) {
     DecryptionFailedError: errors.DecryptionFailedError,
     InvalidSchemeError: errors.InvalidSchemeError,
     ERROR_CODES: errors.ERROR_CODES,
-  };
+  });
 }
 
 module.exports = { createApi, ASYNC_THRESHOLD };

@@ -3,8 +3,9 @@
 # a scratch project under target/wasm, and tests the installed package:
 #   - the JS API test shared with the native addon (every vector, bad input, typings)
 #   - the same shared test through `hooksig` with HOOKSIG_FORCE_WASM=1 (the fallback)
-#   - every vector in headless Chromium, the browser example (with screenshots),
-#     the size budget, the Workers entry, and examples/edge-fetch.
+#   - the shared test again on the light entry, hooksig-wasm/verify
+#   - every vector in headless Chromium (both entries), the browser example
+#     (with screenshots), the size budget, the Workers entries, examples/edge-fetch.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 WASM_DIR="$ROOT/bindings/wasm"
@@ -51,5 +52,9 @@ say "hooksig through its WASM fallback (HOOKSIG_FORCE_WASM=1): shared API test"
 HOOKSIG_PACKAGE=hooksig HOOKSIG_FORCE_WASM=1 node --test --test-reporter=dot test/api.shared.test.mjs
 echo "hooksig with HOOKSIG_FORCE_WASM=1: the shared API test passes on the WASM backend"
 
-say "hooksig-wasm: shared API test, Chromium, example pages, size, edge example"
+say "hooksig-wasm/verify (the light entry): shared API test"
+HOOKSIG_PACKAGE=hooksig-wasm/verify node --test --test-reporter=dot test/api.shared.test.mjs
+echo "hooksig-wasm/verify: the shared API test passes on the light build (routing and Tratta tests skipped)"
+
+say "hooksig-wasm: shared API test, Chromium (both entries), example pages, size, edge example"
 HOOKSIG_PACKAGE=hooksig-wasm node --test --test-concurrency=1 test/*.test.mjs edge-fetch/*.test.mjs

@@ -407,14 +407,14 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
             vec![decoded]
         }
         SignatureFormat::SpaceList { version } => {
-            let entries = signature_value
+            let mut entries = signature_value
                 .split(|b| b.is_ascii_whitespace())
                 .filter(|e| !e.is_empty())
                 .map(|entry| match entry.iter().position(|&b| b == b',') {
                     Some(comma) => (&entry[..comma], &entry[comma + 1..]),
                     None => (&b""[..], entry),
                 });
-            collect_versioned(signature_header, entries, version, profile.encoding)?
+            collect_versioned(signature_header, &mut entries, version, profile.encoding)?
         }
         SignatureFormat::KeyValue { version } => {
             let mut t: Option<&[u8]> = None;
@@ -447,7 +447,7 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
             timestamp = Some(parse_timestamp(signature_header, raw)?);
             collect_versioned(
                 signature_header,
-                entries.into_iter(),
+                &mut entries.into_iter(),
                 version,
                 profile.encoding,
             )?
@@ -463,16 +463,17 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
 
 /// Keeps the signatures of the supported version. Entries of other versions
 /// are ignored (they exist for other verifiers); a supported entry that does
-/// not decode is skipped only when another one does.
+/// not decode is skipped only when another one does. (`dyn`: one copy of
+/// this code serves both list formats, which matters to the wasm build's size.)
 fn collect_versioned<'a>(
     header: &str,
-    entries: impl Iterator<Item = (&'a [u8], &'a [u8])>,
+    entries: &mut dyn Iterator<Item = (&'a [u8], &'a [u8])>,
     version: &str,
     encoding: Encoding,
 ) -> Result<Vec<Signature>> {
     let mut signatures = Vec::new();
     let mut undecodable = 0usize;
-    let mut other_versions: Vec<String> = Vec::new();
+    let mut other_versions: Vec<&str> = Vec::new();
     for (entry_version, value) in entries {
         if entry_version == version.as_bytes() {
             match decode_signature(encoding, value) {
@@ -480,14 +481,15 @@ fn collect_versioned<'a>(
                 None => undecodable += 1,
             }
         } else {
-            let label = String::from_utf8_lossy(entry_version);
             // Version labels are short tokens; anything else is not worth echoing.
-            let label = if label.is_empty() {
-                "an entry without a version".to_owned()
-            } else if label.len() <= 8 && label.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                label.into_owned()
-            } else {
-                "an unrecognised entry".to_owned()
+            let label = match std::str::from_utf8(entry_version) {
+                Ok("") => "an entry without a version",
+                Ok(label)
+                    if label.len() <= 8 && label.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+                {
+                    label
+                }
+                _ => "an unrecognised entry",
             };
             if !other_versions.contains(&label) {
                 other_versions.push(label);

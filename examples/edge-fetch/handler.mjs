@@ -1,8 +1,9 @@
 // A Standard Webhooks (Svix) receiver as a fetch handler, the shape Cloudflare
 // Workers, Deno (`Deno.serve(handler.fetch)`), Bun (`Bun.serve(handler)`) and
 // Vercel Edge use. The secret comes from the Workers `env` binding, or from the
-// process environment where there is one.
-import { Verifier, HooksigError } from 'hooksig-wasm';
+// process environment where there is one. It only verifies, so it imports the
+// light entry, `hooksig-wasm/verify`: the smallest download and cold start.
+import { Verifier, HooksigError } from 'hooksig-wasm/verify';
 
 const verifiers = new Map();
 

@@ -1,21 +1,41 @@
 'use strict';
 // Adapts the wasm-bindgen exports of the hooksig-wasm crate to the backend
 // contract of bindings/node/SHARED-API.md, which the shared api.js wraps into
-// the public API. Only shape changes live here: string bodies become bytes
-// (except for `verify`, whose glue encodes a string straight into wasm memory),
-// and `undefined` from Rust becomes the contract's `null`.
+// the public API. Only shape changes live here, for the crate's lean interface
+// (its lib.rs says why): string bodies become bytes (except for `verify`,
+// whose glue encodes a string straight into wasm memory), lists arrive joined
+// by U+FFFF or are staged one string at a time, a failed call leaves its error
+// for `takeError`, and `undefined` from Rust becomes the contract's `null`.
 
-/** The backend object over the generated glue module `wasm`. */
+/** The backend object over the generated glue module `wasm` (full or light build). */
 function createBackend(wasm) {
   const encoder = new TextEncoder();
   const bytes = (data) => (typeof data === 'string' ? encoder.encode(data) : data);
+  const SEPARATOR = '\uffff';
+  const list = (text) => (text === '' ? [] : text.split(SEPARATOR));
+
+  /** `value`, unless the call that returned it failed: then its error, thrown. */
+  function checked(value) {
+    const error = wasm.takeError();
+    if (error === undefined) return value;
+    const at = error.indexOf(SEPARATOR);
+    const code = error.slice(0, at);
+    const message = error.slice(at + 1);
+    if (code === 'range') throw new RangeError(message);
+    throw Object.assign(new Error(message), { code });
+  }
+
+  function stage(texts) {
+    for (const text of texts) wasm.stage(text);
+  }
 
   class Verifier {
     #inner;
     #out;
 
     constructor(scheme, secrets, tolerance, out) {
-      this.#inner = new wasm.WasmVerifier(scheme, secrets, tolerance);
+      stage(secrets);
+      this.#inner = checked(wasm.WasmVerifier.create(scheme, tolerance));
       this.#out = out;
     }
 
@@ -28,63 +48,71 @@ function createBackend(wasm) {
     }
 
     get headerNames() {
-      return this.#inner.headerNames;
+      return list(this.#inner.headerNames);
     }
 
     verify(headers, count, body, now) {
       const inner = this.#inner;
       const out = this.#out;
-      const id = typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now);
+      const id = checked(typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now));
       out[0] = inner.lastKeyIndex;
       out[1] = inner.lastTimestamp;
       return id ?? null;
     }
 
     diagnose(headers, count, body, now) {
-      return this.#inner.diagnose(headers, count, bytes(body), now) ?? null;
+      return checked(this.#inner.diagnose(headers, count, bytes(body), now)) ?? null;
     }
   }
+  // The light build has no diagnose (it does not fit that entry's budget).
+  if (!wasm.WasmVerifier.prototype.diagnose) delete Verifier.prototype.diagnose;
 
-  function sign(scheme, secret, body, timestamp, webhookId, eventType) {
-    return wasm.sign(scheme, secret, bytes(body), timestamp, webhookId, eventType);
-  }
-
-  class EventMatcher {
-    #inner;
-
-    constructor(patterns, scope) {
-      this.#inner = new wasm.WasmEventMatcher(patterns, scope);
-    }
-
-    matches(eventType) {
-      return this.#inner.matches(eventType);
-    }
-
-    matching(eventType) {
-      return this.#inner.matching(eventType);
-    }
-
-    unknownPatterns(catalog) {
-      const flat = this.#inner.unknownPatterns(catalog);
-      const unknown = [];
-      for (let i = 0; i < flat.length; i += 3) {
-        unknown.push({ index: Number(flat[i]), pattern: flat[i + 1], suggestion: flat[i + 2] || null });
-      }
-      return unknown;
-    }
-  }
-
-  return {
+  const backend = {
     kind: 'wasm',
     Verifier,
-    sign,
-    builtInSchemes: wasm.builtInSchemes,
+    sign: (scheme, secret, body, timestamp, webhookId, eventType) =>
+      list(checked(wasm.sign(scheme, secret, bytes(body), timestamp, webhookId, eventType))),
+    builtInSchemes: () => list(wasm.builtInSchemes()),
     httpStatusOf: (code) => wasm.httpStatusOf(code) ?? null,
-    EventMatcher,
-    eventTypes: (scheme, headers, count, body) => wasm.eventTypes(scheme, headers, count, bytes(body)),
-    trattaDecrypt: (secret, data) => wasm.trattaDecrypt(secret, bytes(data)),
-    trattaEncrypt: (secret, plaintext) => wasm.trattaEncrypt(secret, bytes(plaintext)),
   };
+
+  // The light build (hooksig-wasm/verify) has no routing or Tratta exports
+  // either; its bundler drops this labelled block (esbuild --drop-labels=routing).
+  routing: if (wasm.WasmEventMatcher) {
+    class EventMatcher {
+      #inner;
+
+      constructor(patterns, scope) {
+        stage(patterns);
+        this.#inner = checked(wasm.WasmEventMatcher.create(scope));
+      }
+
+      matches(eventType) {
+        return this.#inner.matches(eventType);
+      }
+
+      matching(eventType) {
+        return this.#inner.matching(eventType);
+      }
+
+      unknownPatterns(catalog) {
+        const flat = list(checked(this.#inner.unknownPatterns(catalog)));
+        const unknown = [];
+        for (let i = 0; i < flat.length; i += 3) {
+          unknown.push({ index: Number(flat[i]), pattern: flat[i + 1], suggestion: flat[i + 2] || null });
+        }
+        return unknown;
+      }
+    }
+
+    Object.assign(backend, {
+      EventMatcher,
+      eventTypes: (scheme, headers, count, body) => checked(wasm.eventTypes(scheme, headers, count, bytes(body))),
+      trattaDecrypt: (secret, data) => checked(wasm.trattaDecrypt(secret, bytes(data))),
+      trattaEncrypt: (secret, plaintext) => checked(wasm.trattaEncrypt(secret, bytes(plaintext))),
+    });
+  }
+  return backend;
 }
 
 module.exports = { createBackend };

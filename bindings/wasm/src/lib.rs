@@ -1,48 +1,55 @@
 //! WebAssembly backend of `hooksig` for browsers and edge runtimes.
 //!
-//! This crate is the low-level half of the npm package `hooksig-wasm`. It
-//! implements the backend contract of `bindings/node/SHARED-API.md` (the
-//! `Verifier`, `sign`, ... that the shared `api.js` wraps), so the wasm and
-//! native packages expose one JS API: headers arrive as one
-//! `name\0value\0...` string plus the pair count (one UTF-8 encode instead
-//! of one per header), and errors leave as an `Error` carrying `.code`.
+//! This crate is the low-level half of the npm package `hooksig-wasm`. With
+//! `js/adapter.js` it implements the backend contract of
+//! `bindings/node/SHARED-API.md` (the `Verifier`, `sign`, ... that the shared
+//! `api.js` wraps), so the wasm and native packages expose one JS API.
 //!
-//! Nothing here reads a clock: `std::time::SystemTime::now()` panics on
-//! `wasm32-unknown-unknown`, so every call takes "now" from JavaScript
+//! The interface is built for a small `.wasm` and glue: only strings, bytes
+//! and numbers cross it, never a JS object (which would need wasm-bindgen's
+//! JS-side object heap in both directions):
+//! - headers arrive as one `name\0value\0...` string plus the pair count (one
+//!   UTF-8 encode instead of one per header);
+//! - lists leave as one string joined by [`SEPARATOR`], and lists of
+//!   arbitrary strings (secrets, patterns) arrive one `stage` call at a time;
+//! - a failing call returns an empty value and leaves its error for
+//!   `takeError`, which the adapter turns into an `Error` carrying `.code`.
+//!
+//! Nothing here reads a system clock: `std::time::SystemTime::now()` panics
+//! on `wasm32-unknown-unknown`, so every call takes "now" from JavaScript
 //! (`Date.now()`) unless the caller fixed it.
 
-use hooksig::{Catalog, Error, EventMatcher, Scheme, SignOptions};
-use std::cell::Cell;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+mod alloc;
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: alloc::SizeClasses = alloc::SizeClasses::new();
+
+#[cfg(feature = "full")]
+use hooksig::{Catalog, EventMatcher};
+use hooksig::{Error, Scheme, SignOptions};
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(inline_js = r#"
-export function hooksigError(code, message) {
-  const error = new Error(message);
-  error.code = code;
-  return error;
-}
-export function rangeError(message) {
-  return new RangeError(message);
-}
-export function nowSeconds() {
-  return Math.floor(Date.now() / 1000);
-}
-"#)]
+#[wasm_bindgen]
 extern "C" {
-    /// An `Error` carrying `.code`; the JS layer re-throws it as the typed class.
-    #[wasm_bindgen(js_name = hooksigError)]
-    fn hooksig_error(code: &str, message: String) -> JsValue;
-    #[wasm_bindgen(js_name = rangeError)]
-    fn range_error(message: &str) -> JsValue;
-    #[wasm_bindgen(js_name = nowSeconds)]
-    fn now_seconds() -> f64;
+    /// JavaScript's `Date.now()`, in milliseconds (a global: no snippet file to load).
+    #[wasm_bindgen(js_namespace = Date)]
+    fn now() -> f64;
 }
+
+/// Joins the items of a list that leaves as one string: a noncharacter that
+/// no item can hold (header and scheme names are ASCII; header values from
+/// `hooksig::wire_text` are one character per byte, at most U+00FF; error
+/// codes are ASCII), so the adapter splits on it.
+pub const SEPARATOR: char = '\u{FFFF}';
 
 /// Why a call failed before or inside the core.
 #[derive(Debug, PartialEq)]
 enum Failure {
     Core(Error),
-    /// A number argument that is not a usable count of seconds.
+    /// A number argument that is not a usable count of seconds (a JS `RangeError`).
     Range(&'static str),
 }
 
@@ -52,13 +59,50 @@ impl From<Error> for Failure {
     }
 }
 
-impl From<Failure> for JsValue {
-    fn from(failure: Failure) -> JsValue {
-        match failure {
-            Failure::Core(error) => hooksig_error(error.code(), error.to_string()),
-            Failure::Range(message) => range_error(message),
+thread_local! {
+    /// The last failure, as `code` [`SEPARATOR`] `message` (code `range` for a RangeError).
+    static ERROR: Cell<Option<String>> = const { Cell::new(None) };
+    /// Strings staged for the next constructor (secrets, patterns).
+    static STAGED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The value of `result`, or `T::default()` with the failure left for `takeError`.
+fn settle<T: Default>(result: Result<T, Failure>) -> T {
+    result.unwrap_or_else(|failure| {
+        let (code, message) = match failure {
+            Failure::Core(error) => (error.code(), error.to_string()),
+            Failure::Range(message) => ("range", message.to_owned()),
+        };
+        ERROR.set(Some([code, &SEPARATOR.to_string(), &message].concat()));
+        T::default()
+    })
+}
+
+/// The failure of the last call, `code` [`SEPARATOR`] `message`, once; `undefined` when it succeeded.
+#[wasm_bindgen(js_name = takeError)]
+pub fn take_error() -> Option<String> {
+    ERROR.take()
+}
+
+/// Stages one string (a secret, a pattern) for the next constructor, which takes them all.
+#[wasm_bindgen]
+pub fn stage(text: String) {
+    STAGED.with_borrow_mut(|staged| staged.push(text));
+}
+
+fn take_staged() -> Vec<String> {
+    STAGED.take()
+}
+
+fn joined<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut text = String::new();
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            text.push(SEPARATOR);
         }
+        text.push_str(item.as_ref());
     }
+    text
 }
 
 /// Reads a scheme argument: a built-in name, or a custom scheme as JSON text
@@ -90,12 +134,12 @@ fn whole_seconds(value: f64, what: &'static str) -> Result<i64, Failure> {
     }
 }
 
-fn now_or_clock(now: Option<f64>) -> Result<i64, Failure> {
-    whole_seconds(
-        now.unwrap_or_else(now_seconds),
-        "now must be a whole number of Unix seconds",
-    )
+/// Whole Unix seconds: `seconds`, or the JS clock when absent.
+fn seconds_or_clock(seconds: Option<f64>, what: &'static str) -> Result<i64, Failure> {
+    whole_seconds(seconds.unwrap_or_else(|| (now() / 1000.0).floor()), what)
 }
+
+const NOW_RANGE: &str = "now must be a whole number of Unix seconds";
 
 /// A verifier for one scheme and one or more secrets (newest first).
 ///
@@ -110,19 +154,19 @@ pub struct WasmVerifier {
 
 #[wasm_bindgen(js_class = WasmVerifier)]
 impl WasmVerifier {
-    /// `scheme` is a built-in name or custom-scheme JSON; `tolerance` is in seconds.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        scheme: &str,
-        secrets: Vec<String>,
-        tolerance: Option<f64>,
-    ) -> Result<WasmVerifier, JsValue> {
-        Ok(Self::build(scheme, &secrets, tolerance)?)
+    /// A verifier for the staged secrets; `scheme` is a built-in name or
+    /// custom-scheme JSON, `tolerance` is in seconds. `undefined`: see `takeError`.
+    pub fn create(scheme: &str, tolerance: Option<f64>) -> Option<WasmVerifier> {
+        let staged = take_staged();
+        // As `&str`s, the type diagnose's own `Verifier::new` calls use: one
+        // copy of that code in the full `.wasm` instead of two.
+        let secrets: Vec<&str> = staged.iter().map(String::as_str).collect();
+        settle(Self::build(scheme, &secrets, tolerance).map(Some))
     }
 
     fn build(
         scheme: &str,
-        secrets: &[String],
+        secrets: &[&str],
         tolerance: Option<f64>,
     ) -> Result<WasmVerifier, Failure> {
         let mut inner = hooksig::Verifier::new(parse_scheme(scheme)?, secrets)?;
@@ -151,14 +195,10 @@ impl WasmVerifier {
         self.inner.tolerance() as f64
     }
 
-    /// Every header name `verify` may read, as the scheme spells it.
+    /// Every header name `verify` may read, as the scheme spells it, joined by [`SEPARATOR`].
     #[wasm_bindgen(getter, js_name = headerNames)]
-    pub fn header_names(&self) -> Vec<String> {
-        self.inner
-            .header_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+    pub fn header_names(&self) -> String {
+        joined(self.inner.header_names())
     }
 
     /// The key index of the last successful `verify`.
@@ -173,15 +213,15 @@ impl WasmVerifier {
         self.last.get()[1]
     }
 
-    /// Verifies a request whose body is bytes; returns the webhook id.
+    /// Verifies a request whose body is bytes; returns the webhook id (see `takeError`).
     pub fn verify(
         &self,
         headers: &str,
         count: u32,
         body: &[u8],
         now: Option<f64>,
-    ) -> Result<Option<String>, JsValue> {
-        Ok(self.verify_bytes(headers, count, body, now)?)
+    ) -> Option<String> {
+        settle(self.verify_bytes(headers, count, body, now))
     }
 
     /// [`WasmVerifier::verify`] for a string body (hashed as UTF-8): the glue
@@ -194,19 +234,21 @@ impl WasmVerifier {
         count: u32,
         body: &str,
         now: Option<f64>,
-    ) -> Result<Option<String>, JsValue> {
-        Ok(self.verify_bytes(headers, count, body.as_bytes(), now)?)
+    ) -> Option<String> {
+        settle(self.verify_bytes(headers, count, body.as_bytes(), now))
     }
 
-    /// Explains why a request with a bytes body fails; `undefined` when it verifies.
+    /// Explains why a request with a bytes body fails; `undefined` when it
+    /// verifies (or when the call failed: see `takeError`).
+    #[cfg(feature = "diagnose")]
     pub fn diagnose(
         &self,
         headers: &str,
         count: u32,
         body: &[u8],
         now: Option<f64>,
-    ) -> Result<Option<String>, JsValue> {
-        Ok(self.diagnose_bytes(headers, count, body, now)?)
+    ) -> Option<String> {
+        settle(self.diagnose_bytes(headers, count, body, now))
     }
 
     fn verify_bytes(
@@ -216,7 +258,7 @@ impl WasmVerifier {
         body: &[u8],
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
-        let now = now_or_clock(now)?;
+        let now = seconds_or_clock(now, NOW_RANGE)?;
         let wire = hooksig::packed_wire_bytes(headers);
         let verified = self
             .inner
@@ -228,6 +270,7 @@ impl WasmVerifier {
         Ok(verified.webhook_id)
     }
 
+    #[cfg(feature = "diagnose")]
     fn diagnose_bytes(
         &self,
         headers: &str,
@@ -235,7 +278,7 @@ impl WasmVerifier {
         body: &[u8],
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
-        let now = now_or_clock(now)?;
+        let now = seconds_or_clock(now, NOW_RANGE)?;
         let wire = hooksig::packed_wire_bytes(headers);
         Ok(self
             .inner
@@ -243,7 +286,8 @@ impl WasmVerifier {
     }
 }
 
-/// Signs `body` as a sender would; returns header names and values, alternating.
+/// Signs `body` as a sender would; returns header names and values,
+/// alternating, joined by [`SEPARATOR`] (`""` when the call failed: see `takeError`).
 #[wasm_bindgen]
 pub fn sign(
     scheme: &str,
@@ -252,10 +296,8 @@ pub fn sign(
     timestamp: Option<f64>,
     webhook_id: Option<String>,
     event_type: Option<String>,
-) -> Result<Vec<String>, JsValue> {
-    Ok(sign_flat(
-        scheme, secret, body, timestamp, webhook_id, event_type,
-    )?)
+) -> String {
+    settle(sign_flat(scheme, secret, body, timestamp, webhook_id, event_type).map(joined))
 }
 
 fn sign_flat(
@@ -267,8 +309,8 @@ fn sign_flat(
     event_type: Option<String>,
 ) -> Result<Vec<String>, Failure> {
     let options = SignOptions {
-        timestamp: Some(whole_seconds(
-            timestamp.unwrap_or_else(now_seconds),
+        timestamp: Some(seconds_or_clock(
+            timestamp,
             "timestamp must be a whole number of Unix seconds",
         )?),
         webhook_id,
@@ -288,28 +330,31 @@ pub fn http_status_of(code: &str) -> Option<u16> {
     hooksig::Error::http_status_of(code)
 }
 
-/// The names of the built-in schemes.
+/// The names of the built-in schemes, joined by [`SEPARATOR`].
 #[wasm_bindgen(js_name = builtInSchemes)]
-pub fn built_in_schemes() -> Vec<String> {
-    Scheme::BUILT_IN
-        .iter()
-        .map(|name| (*name).to_owned())
-        .collect()
+pub fn built_in_schemes() -> String {
+    joined(Scheme::BUILT_IN)
 }
 
 /// A compiled list of event-type patterns.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = WasmEventMatcher)]
 pub struct WasmEventMatcher {
     inner: EventMatcher,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_class = WasmEventMatcher)]
 impl WasmEventMatcher {
-    /// Compiles `patterns`; `scope` makes a pattern without `*` match every type below it.
-    #[wasm_bindgen(constructor)]
-    pub fn new(patterns: Vec<String>, scope: bool) -> Result<WasmEventMatcher, JsValue> {
-        let inner = EventMatcher::new(&patterns, scope).map_err(Failure::Core)?;
-        Ok(WasmEventMatcher { inner })
+    /// Compiles the staged patterns; `scope` makes a pattern without `*`
+    /// match every type below it. `undefined`: see `takeError`.
+    pub fn create(scope: bool) -> Option<WasmEventMatcher> {
+        let patterns = take_staged();
+        settle(
+            EventMatcher::new(&patterns, scope)
+                .map(|inner| Some(WasmEventMatcher { inner }))
+                .map_err(Failure::Core),
+        )
     }
 
     /// Whether any pattern matches `event_type`.
@@ -326,15 +371,16 @@ impl WasmEventMatcher {
             .collect()
     }
 
-    /// The patterns that match no type of `catalog`'s provider, flat:
-    /// index, pattern, suggestion (`""` for none), index, ... (the JS layer
-    /// groups them; a list of strings needs no more glue than `sign` has).
+    /// The patterns that match no type of `catalog`'s provider, flat and
+    /// joined by [`SEPARATOR`]: index, pattern, suggestion (`""` for none),
+    /// index, ... (the JS layer groups them). A compiled pattern is ASCII.
     #[wasm_bindgen(js_name = unknownPatterns)]
-    pub fn unknown_patterns(&self, catalog: &str) -> Result<Vec<String>, JsValue> {
-        Ok(unknown_patterns_flat(&self.inner, catalog)?)
+    pub fn unknown_patterns(&self, catalog: &str) -> String {
+        settle(unknown_patterns_flat(&self.inner, catalog).map(joined))
     }
 }
 
+#[cfg(feature = "full")]
 fn unknown_patterns_flat(matcher: &EventMatcher, catalog: &str) -> Result<Vec<String>, Failure> {
     let catalog = Catalog::for_provider(catalog)?;
     Ok(matcher
@@ -350,33 +396,33 @@ fn unknown_patterns_flat(matcher: &EventMatcher, catalog: &str) -> Result<Vec<St
         .collect())
 }
 
-/// The event types a request carries, one per event, in payload order.
+/// The event types a request carries, one per event, in payload order. A
+/// list of JS strings, not a joined one: they are payload text, any character.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = eventTypes)]
-pub fn event_types(
-    scheme: &str,
-    headers: &str,
-    count: u32,
-    body: &[u8],
-) -> Result<Vec<String>, JsValue> {
+pub fn event_types(scheme: &str, headers: &str, count: u32, body: &[u8]) -> Vec<String> {
     let wire = hooksig::packed_wire_bytes(headers);
-    let types = parse_scheme(scheme)
-        .and_then(|scheme| {
-            hooksig::events::event_types(&scheme, &split_headers(&wire, count)?, body)
-        })
-        .map_err(Failure::Core)?;
-    Ok(types)
+    settle(
+        parse_scheme(scheme)
+            .and_then(|scheme| {
+                hooksig::events::event_types(&scheme, &split_headers(&wire, count)?, body)
+            })
+            .map_err(Failure::Core),
+    )
 }
 
 /// Decrypts a Tratta payload (base64 text as bytes) with the webhook secret.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = trattaDecrypt)]
-pub fn tratta_decrypt(secret: &str, data: &[u8]) -> Result<Vec<u8>, JsValue> {
-    Ok(hooksig::tratta::decrypt(secret, data).map_err(Failure::Core)?)
+pub fn tratta_decrypt(secret: &str, data: &[u8]) -> Vec<u8> {
+    settle(hooksig::tratta::decrypt(secret, data).map_err(Failure::Core))
 }
 
 /// Encrypts `plaintext` as Tratta does; returns base64 text.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = trattaEncrypt)]
-pub fn tratta_encrypt(secret: &str, plaintext: &[u8]) -> Result<String, JsValue> {
-    Ok(hooksig::tratta::encrypt(secret, plaintext).map_err(Failure::Core)?)
+pub fn tratta_encrypt(secret: &str, plaintext: &[u8]) -> String {
+    settle(hooksig::tratta::encrypt(secret, plaintext).map_err(Failure::Core))
 }
 
 #[cfg(test)]
@@ -426,7 +472,7 @@ mod tests {
         let count = (flat.len() / 2) as u32;
         let verifier = WasmVerifier::build(
             "standard",
-            &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned()],
+            &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
             Some(10.0),
         )
         .unwrap();
@@ -437,12 +483,14 @@ mod tests {
         assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0]);
         let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
         assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
-        let why = verifier
-            .diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0))
-            .unwrap();
-        assert!(why.is_some());
+        #[cfg(feature = "diagnose")]
+        {
+            let why = verifier.diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0));
+            assert!(why.unwrap().is_some());
+        }
     }
 
+    #[cfg(feature = "full")]
     #[test]
     fn unknown_patterns_come_flat_and_need_a_known_catalogue() {
         let matcher =
@@ -464,8 +512,50 @@ mod tests {
     }
 
     #[test]
+    fn failures_wait_in_take_error_and_lists_leave_joined() {
+        assert_eq!(settle::<Option<u8>>(Ok(Some(1))), Some(1));
+        assert_eq!(take_error(), None);
+        stage("only-secret".into());
+        assert!(WasmVerifier::create("acme", None).is_none());
+        let error = take_error().unwrap();
+        let (code, message) = error.split_once(SEPARATOR).unwrap();
+        assert_eq!(code, "invalid_scheme");
+        assert!(
+            message.starts_with("invalid scheme: unknown scheme \"acme\""),
+            "{message}"
+        );
+        assert_eq!(take_error(), None, "taken once");
+        // The failed constructor consumed what was staged.
+        assert!(WasmVerifier::create("github", None).is_none());
+        assert!(take_error().unwrap().starts_with("invalid_secret"));
+        assert_eq!(settle::<String>(Err(Failure::Range("r"))), "");
+        assert_eq!(take_error().unwrap(), format!("range{SEPARATOR}r"));
+        assert_eq!(
+            built_in_schemes().split(SEPARATOR).collect::<Vec<_>>(),
+            Scheme::BUILT_IN
+        );
+    }
+
+    #[test]
+    fn signed_values_never_hold_the_separator() {
+        // A webhook id of any text comes back one character per byte.
+        let id = format!("msg{SEPARATOR}\0\u{e9}");
+        let flat = sign_flat(
+            "standard",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            b"{}",
+            Some(0.0),
+            Some(id),
+            None,
+        )
+        .unwrap();
+        assert!(flat.iter().all(|field| !field.contains(SEPARATOR)));
+        assert_eq!(joined(&flat).split(SEPARATOR).count(), flat.len());
+    }
+
+    #[test]
     fn tolerance_must_be_whole_and_non_negative() {
-        let secrets = ["secret".to_owned()];
+        let secrets = ["secret"];
         for bad in [-1.0, 0.5, f64::NAN] {
             let err = WasmVerifier::build("github", &secrets, Some(bad)).err();
             assert!(matches!(err, Some(Failure::Range(_))), "{bad}");
