@@ -23,26 +23,29 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
     out
 }
 
-fn value(symbol: u8) -> Option<u32> {
-    Some(u32::from(match symbol {
-        b'A'..=b'Z' => symbol - b'A',
-        b'a'..=b'z' => symbol - b'a' + 26,
-        b'0'..=b'9' => symbol - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    }))
-}
+/// Each byte's 6-bit value, or `NOT_BASE64`: one lookup per symbol, as a
+/// signature is decoded on every verify.
+const NOT_BASE64: u8 = 0xff;
+const VALUES: [u8; 256] = {
+    let mut table = [NOT_BASE64; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// Decodes `text` into `out`, returning the length; `None` when it is not
 /// base64 or does not fit. `canonical` requires the padding and zero
 /// trailing bits; otherwise padding is optional and the bits are ignored.
 pub(crate) fn decode_into(text: &[u8], out: &mut [u8], canonical: bool) -> Option<usize> {
-    let symbols = text.iter().take_while(|&&b| b != b'=').count();
-    let padding = text.len() - symbols;
+    // Counted from the end, which is short; a `=` before the padding is not
+    // a symbol and fails the lookup below.
+    let padding = text.iter().rev().take_while(|&&b| b == b'=').count();
+    let symbols = text.len() - padding;
     let partial = symbols % 4;
-    if text.get(symbols..)?.iter().any(|&b| b != b'=')
-        || partial == 1
+    if partial == 1
         || (padding > 0 && (partial == 0 || partial + padding > 4))
         || (canonical && partial != 0 && partial + padding != 4)
     {
@@ -50,22 +53,37 @@ pub(crate) fn decode_into(text: &[u8], out: &mut [u8], canonical: bool) -> Optio
     }
     let len = symbols / 4 * 3 + partial.saturating_sub(1);
     let out = out.get_mut(..len)?;
-    let mut written = 0;
-    for group in text.get(..symbols)?.chunks(4) {
-        let mut n = 0;
-        for (i, &symbol) in group.iter().enumerate() {
-            n |= value(symbol)? << (18 - 6 * i);
-        }
-        let bytes = group.len() - 1;
-        if canonical && n & (0xff_ffff >> (8 * bytes)) != 0 {
+    let text = text.get(..symbols)?;
+    // Whole groups first, with constant shifts, then the one partial group.
+    let mut groups = text.chunks_exact(4);
+    let mut bytes = out.chunks_exact_mut(3);
+    for (group, bytes) in (&mut groups).zip(&mut bytes) {
+        let [a, b, c, d] = [0, 1, 2, 3].map(|i| VALUES[usize::from(group[i])]);
+        // Only NOT_BASE64 has the top bit set.
+        if (a | b | c | d) & 0x80 != 0 {
             return None;
         }
-        for i in 0..bytes {
-            *out.get_mut(written)? = (n >> (16 - 8 * i)) as u8;
-            written += 1;
+        let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+        bytes.copy_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    }
+    let (rest, tail) = (groups.remainder(), bytes.into_remainder());
+    if !rest.is_empty() {
+        let mut n = 0;
+        for (i, &symbol) in rest.iter().enumerate() {
+            let value = VALUES[usize::from(symbol)];
+            if value & 0x80 != 0 {
+                return None;
+            }
+            n |= u32::from(value) << (18 - 6 * i);
+        }
+        if canonical && n & (0xff_ffff >> (8 * tail.len())) != 0 {
+            return None;
+        }
+        for (i, byte) in tail.iter_mut().enumerate() {
+            *byte = (n >> (16 - 8 * i)) as u8;
         }
     }
-    Some(written)
+    Some(len)
 }
 
 /// [`decode_into`] a new vector.

@@ -5,7 +5,7 @@
 //!
 //! It replaces `serde_json`, which was a quarter of the WebAssembly build, and
 //! accepts and rejects what `serde_json` did for each use (the property tests
-//! in `tests/json.rs` compare the two): skipped values are checked for syntax
+//! in `json/equivalence.rs` compare the two): skipped values are checked for syntax
 //! only, with no depth limit (an explicit stack, so no input reaches the call
 //! stack), while strings that are read must be UTF-8 with paired surrogates.
 //! One difference is deliberate: `serde_json` also reads a struct written as
