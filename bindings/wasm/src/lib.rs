@@ -19,13 +19,6 @@
 //! on `wasm32-unknown-unknown`, so every call takes "now" from JavaScript
 //! (`Date.now()`) unless the caller fixed it.
 
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-mod alloc;
-
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: alloc::SizeClasses = alloc::SizeClasses::new();
-
 #[cfg(feature = "full")]
 use hooksig::{Catalog, EventMatcher};
 use hooksig::{Error, Scheme, SignOptions};
