@@ -58,7 +58,8 @@ pub(crate) fn decode_into(text: &[u8], out: &mut [u8], canonical: bool) -> Optio
     let mut groups = text.chunks_exact(4);
     let mut bytes = out.chunks_exact_mut(3);
     for (group, bytes) in (&mut groups).zip(&mut bytes) {
-        let [a, b, c, d] = [0, 1, 2, 3].map(|i| VALUES[usize::from(group[i])]);
+        let value = |i: usize| VALUES[usize::from(group[i])];
+        let (a, b, c, d) = (value(0), value(1), value(2), value(3));
         // Only NOT_BASE64 has the top bit set.
         if (a | b | c | d) & 0x80 != 0 {
             return None;
