@@ -365,6 +365,27 @@ mod tests {
     }
 
     #[test]
+    fn names_a_reserialized_body_in_each_style() {
+        // (what the sender signed, what a receiver's framework handed over)
+        let cases: [(&str, &str); 3] = [
+            // Python's json.dumps(sort_keys=True), re-encoded by JSON.stringify.
+            (r#"{"a": 1, "b": "\u00e9"}"#, "{\"b\":\"\u{e9}\",\"a\":1}"),
+            // Compact with sorted keys (Go maps, serde_json::Value), re-encoded by Python.
+            (
+                r#"{"a":[1,2],"b":{"c":null,"d":true}}"#,
+                r#"{"b": {"d": true, "c": null}, "a": [1, 2]}"#,
+            ),
+            // JSON.stringify, re-encoded by Python with sorted keys.
+            (r#"{"z":"x","y":-1.50}"#, r#"{"y": -1.50, "z": "x"}"#),
+        ];
+        for (sent, received) in cases {
+            let (v, headers) = signed(Scheme::Github, "gh-secret", sent.as_bytes());
+            let why = v.diagnose_at(&headers, received.as_bytes(), NOW).unwrap();
+            assert!(why.contains("re-serialized"), "{sent} / {received}: {why}");
+        }
+    }
+
+    #[test]
     fn names_a_trailing_newline() {
         let (v, headers) = signed(Scheme::Github, "gh-secret", b"{}");
         let why = v.diagnose_at(&headers, b"{}\n", NOW).unwrap();
