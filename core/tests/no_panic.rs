@@ -91,3 +91,48 @@ proptest! {
         }
     }
 }
+
+/// Hostile nesting reaches neither the call stack nor a panic: JSON is read
+/// by diagnose (a wrong-secret request makes it try every re-serialization),
+/// by event-type extraction and by custom-scheme parsing.
+#[test]
+fn deeply_nested_json_is_refused_or_skipped_without_overflow() {
+    let deep = |open: &str, close: &str, depth: usize| {
+        [open.repeat(depth), "1".into(), close.repeat(depth)].concat()
+    };
+    let bodies = [
+        deep("[", "]", 200_000),
+        deep(r#"{"a":"#, "}", 100_000),
+        deep(r#"{"type":"x","data":["#, "]}", 50_000),
+        "[".repeat(300_000),
+    ];
+    let schemes = schemes();
+    for body in &bodies {
+        for scheme in &schemes {
+            let (secret, wrong) = match scheme {
+                Scheme::Standard => (
+                    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                    "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+                ),
+                _ => ("a-secret-of-sixteen+", "another-secret-of-16"),
+            };
+            let options = SignOptions {
+                timestamp: Some(1_700_000_000),
+                webhook_id: Some("msg_1".into()),
+                event_type: Some("x".into()),
+            };
+            let headers = sign(scheme, wrong, body.as_bytes(), &options).unwrap();
+            let verifier = Verifier::new(scheme.clone(), &[secret]).unwrap();
+            assert!(
+                verifier
+                    .diagnose_at(&headers, body.as_bytes(), 1_700_000_000)
+                    .is_some()
+            );
+            let _ = hooksig::events::event_types(scheme, &headers, body.as_bytes());
+        }
+        assert_eq!(
+            Scheme::custom_from_json(body).unwrap_err().code(),
+            "invalid_scheme"
+        );
+    }
+}
