@@ -10,6 +10,9 @@ use napi::bindgen_prelude::FromNapiValue;
 use napi::sys;
 use std::ptr;
 
+/// The most buffer a verifier keeps between calls.
+const KEPT_CAPACITY: usize = 64 * 1024;
+
 /// A JS string argument, read on demand during the call that received it.
 pub struct HeaderText {
     env: sys::napi_env,
@@ -27,6 +30,11 @@ impl HeaderText {
     /// UTF-8: a lone surrogate becomes U+FFFD).
     pub fn read_into(&self, buf: &mut Vec<u8>) -> crate::Result<()> {
         buf.clear();
+        // One request with huge headers must not pin its buffer for the
+        // verifier's lifetime; everyday headers fit in the first 1 KiB.
+        if buf.capacity() > KEPT_CAPACITY {
+            *buf = Vec::new();
+        }
         if buf.capacity() < 256 {
             buf.reserve(1024);
         }
