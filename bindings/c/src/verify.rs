@@ -87,6 +87,15 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
     }
 }
 
+/// A `now` argument as Unix seconds: `HOOKSIG_NOW` is the system clock.
+fn seconds(now: i64) -> i64 {
+    if now == HOOKSIG_NOW {
+        hooksig::unix_now()
+    } else {
+        now
+    }
+}
+
 /// Verifies one request: its headers and its raw body, byte for byte as
 /// received (never a parsed and re-serialized body).
 ///
@@ -133,13 +142,7 @@ pub unsafe extern "C" fn hooksig_verify(
                 n_headers,
                 body,
                 body_len,
-                |verifier, headers, body| {
-                    if now == HOOKSIG_NOW {
-                        verifier.verify(headers, body)
-                    } else {
-                        verifier.verify_at(headers, body, now)
-                    }
-                },
+                |verifier, headers, body| verifier.verify_at(headers, body, seconds(now)),
             )
         }??;
         if !result.is_null() {
@@ -196,13 +199,7 @@ pub unsafe extern "C" fn hooksig_diagnose(
                 n_headers,
                 body,
                 body_len,
-                |verifier, headers, body| {
-                    if now == HOOKSIG_NOW {
-                        verifier.diagnose(headers, body)
-                    } else {
-                        verifier.diagnose_at(headers, body, now)
-                    }
-                },
+                |verifier, headers, body| verifier.diagnose_at(headers, body, seconds(now)),
             )
         }?;
         // SAFETY: `out` checked the pointer.

@@ -201,10 +201,9 @@ impl NativeVerifier {
         let wire = hooksig::packed_wire_bytes(&headers);
         let pairs = split_headers(&wire, count)?;
         let body = body_bytes(&body);
-        Ok(match now {
-            Some(now) => self.inner.diagnose_at(&pairs, body, now),
-            None => self.inner.diagnose(&pairs, body),
-        })
+        Ok(self
+            .inner
+            .diagnose_at(&pairs, body, now.unwrap_or_else(hooksig::unix_now)))
     }
 }
 
@@ -214,11 +213,9 @@ fn verify(
     body: &[u8],
     now: Option<i64>,
 ) -> Result<hooksig::Verified> {
-    match now {
-        Some(now) => verifier.verify_at(pairs, body, now),
-        None => verifier.verify(pairs, body),
-    }
-    .map_err(js_error)
+    verifier
+        .verify_at(pairs, body, now.unwrap_or_else(hooksig::unix_now))
+        .map_err(js_error)
 }
 
 /// A verification run on the thread pool; the body stays referenced, not copied.
@@ -244,10 +241,8 @@ impl Task for VerifyTask {
             Either::A(bytes) => bytes,
             Either::B(text) => text.as_bytes(),
         };
-        Ok(match self.now {
-            Some(now) => self.verifier.verify_at(&pairs, body, now),
-            None => self.verifier.verify(&pairs, body),
-        })
+        let now = self.now.unwrap_or_else(hooksig::unix_now);
+        Ok(self.verifier.verify_at(&pairs, body, now))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Verified> {

@@ -128,11 +128,9 @@ impl Verifier {
         now: Option<i64>,
     ) -> PyResult<Verified> {
         let inner = &self.inner;
+        let now = now.unwrap_or_else(hooksig::unix_now);
         let verified = convert::with_request(headers, body, |headers, body| {
-            let run = || match now {
-                Some(now) => inner.verify_at(headers, body, now),
-                None => inner.verify(headers, body),
-            };
+            let run = || inner.verify_at(headers, body, now);
             if body.len() >= DETACH_THRESHOLD {
                 py.detach(run)
             } else {
@@ -157,11 +155,9 @@ impl Verifier {
         now: Option<i64>,
     ) -> PyResult<Option<String>> {
         let inner = &self.inner;
+        let now = now.unwrap_or_else(hooksig::unix_now);
         convert::with_request(headers, body, |headers, body| {
-            py.detach(|| match now {
-                Some(now) => inner.diagnose_at(headers, body, now),
-                None => inner.diagnose(headers, body),
-            })
+            py.detach(|| inner.diagnose_at(headers, body, now))
         })
     }
 

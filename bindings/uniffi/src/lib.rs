@@ -248,10 +248,9 @@ impl Verifier {
         now: Option<i64>,
     ) -> Result<Verified> {
         let pairs = header_pairs(headers);
-        let verified = match now {
-            Some(now) => self.inner.verify_at(&pairs, body, now),
-            None => self.inner.verify(&pairs, body),
-        }?;
+        let verified = self
+            .inner
+            .verify_at(&pairs, body, now.unwrap_or_else(hooksig::unix_now))?;
         Ok(verified.into())
     }
 
@@ -275,11 +274,8 @@ impl Verifier {
     ) -> Result<Verified> {
         let wire = packed_wire(headers)?;
         let pairs = packed_pairs(&wire)?;
-        let verified = if has_now {
-            self.inner.verify_at(&pairs, body, now)
-        } else {
-            self.inner.verify(&pairs, body)
-        }?;
+        let now = if has_now { now } else { hooksig::unix_now() };
+        let verified = self.inner.verify_at(&pairs, body, now)?;
         Ok(verified.into())
     }
 
@@ -295,10 +291,8 @@ impl Verifier {
         now: Option<i64>,
     ) -> Option<String> {
         let pairs = header_pairs(headers);
-        match now {
-            Some(now) => self.inner.diagnose_at(&pairs, body, now),
-            None => self.inner.diagnose(&pairs, body),
-        }
+        self.inner
+            .diagnose_at(&pairs, body, now.unwrap_or_else(hooksig::unix_now))
     }
 
     /// The canonical name of the scheme (`"custom"` for a custom one).
