@@ -199,3 +199,16 @@ mod tests {
         assert!(!err.to_string().contains("top-secret"));
     }
 }
+
+#[cfg(test)]
+mod wiping {
+    /// Key state lives in HMAC's inner and outer SHA-256 states, whose cores
+    /// wipe themselves on drop (`sha2`'s `zeroize` feature, on in the
+    /// workspace), so every clone a verify makes is wiped when dropped; key
+    /// bytes are `Zeroizing`. This fails to compile if `sha2` stops wiping.
+    #[test]
+    fn key_state_is_wiped_on_drop() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<sha2::Sha256>();
+    }
+}
