@@ -8,8 +8,8 @@ use crate::error::Error;
 use crate::json;
 use crate::matcher::position_of;
 use crate::scheme::Scheme;
-use crate::secret::{keyed_mac, mistaken_keys};
-use crate::verify::{Verifier, find_header, parse_request, unix_now};
+use crate::secret::{VerifyKey, keyed_mac, mistaken_keys};
+use crate::verify::{ParsedRequest, Verifier, find_header, parse_request, unix_now};
 
 impl Verifier {
     /// Explains why a request fails to verify against the system clock; `None` when it verifies.
@@ -65,6 +65,30 @@ impl Verifier {
         })
     }
 
+    /// A request signed only with a kind of key this verifier does not hold
+    /// (Standard Webhooks' `v1` HMAC vs `v1a` Ed25519).
+    fn explain_key_kinds(&self, request: &ParsedRequest) -> Option<String> {
+        let version = self.profile.asymmetric_version()?;
+        let header = request.signature_header;
+        let public_keys = self
+            .keys()
+            .iter()
+            .filter(|key| !matches!(key, VerifyKey::Hmac(_)))
+            .count();
+        let hmac_keys = self.keys().len() - public_keys;
+        if request.signatures.is_empty() && !request.asymmetric.is_empty() && public_keys == 0 {
+            return Some(format!(
+                "The {header} header carries only {version} (Ed25519) signatures and this verifier holds only whsec_ secrets, which never verify them: give it the sender's whpk_ public key."
+            ));
+        }
+        if request.asymmetric.is_empty() && !request.signatures.is_empty() && hmac_keys == 0 {
+            return Some(format!(
+                "The {header} header carries only HMAC signatures and this verifier holds only whpk_ public keys, which verify {version} entries only: give it the whsec_ secret, or have the sender sign with its whsk_ key."
+            ));
+        }
+        None
+    }
+
     /// A built-in scheme other than ours whose signature header is present.
     fn other_scheme_in<N: AsRef<[u8]>, V: AsRef<[u8]>>(
         &self,
@@ -98,10 +122,9 @@ impl Verifier {
                 "{error}. The timestamp has {digits} digits: it is in milliseconds (or finer), and the scheme signs Unix seconds."
             );
         }
-        let signed_ok = self
-            .keys()
-            .iter()
-            .any(|key| request.matches(&self.profile, key.clone(), body));
+        let signed_ok = request
+            .matching_key(&self.profile, self.keys(), body)
+            .is_some();
         let verdict = if signed_ok {
             "The signature itself is valid, so only the clock is the problem"
         } else {
@@ -127,10 +150,13 @@ impl Verifier {
         let Ok(request) = parse_request(&self.profile, headers) else {
             return "The signature does not match.".into();
         };
+        if let Some(kinds) = self.explain_key_kinds(&request) {
+            return kinds;
+        }
         let matches_body = |candidate: &[u8]| {
-            self.keys()
-                .iter()
-                .any(|key| request.matches(&self.profile, key.clone(), candidate))
+            request
+                .matching_key(&self.profile, self.keys(), candidate)
+                .is_some()
         };
 
         for (variant, explanation) in body_variants(body) {

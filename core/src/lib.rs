@@ -43,6 +43,8 @@
 mod b64;
 mod catalog;
 mod diagnose;
+#[cfg(feature = "ed25519")]
+mod ed25519;
 mod error;
 pub mod events;
 mod json;
@@ -57,10 +59,12 @@ mod verify;
 mod wire;
 
 pub use catalog::Catalog;
+#[cfg(feature = "ed25519")]
+pub use ed25519::generate_ed25519_keys;
 pub use error::{Error, Result};
 pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
 pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
-pub use secret::Secret;
+pub use secret::{Secret, generate_secret};
 pub use sign::{SignOptions, sign};
 pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, split_packed_headers, unix_now};
 pub use wire::{packed_wire_bytes, wire_bytes, wire_text};

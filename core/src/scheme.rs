@@ -142,7 +142,10 @@ impl Scheme {
             },
             Scheme::Standard => Profile {
                 signature_header: "webhook-signature".into(),
-                signature_format: SignatureFormat::SpaceList { version: "v1" },
+                signature_format: SignatureFormat::SpaceList {
+                    version: "v1",
+                    asymmetric: Some("v1a"),
+                },
                 timestamp_header: header("webhook-timestamp"),
                 id_header: Some(IdHeader {
                     name: "webhook-id".into(),
@@ -467,6 +470,15 @@ impl Profile {
         self.message.contains(&MessagePart::Timestamp)
     }
 
+    /// The label of Ed25519 signature entries (Standard Webhooks' `v1a`), for
+    /// schemes that have them.
+    pub fn asymmetric_version(&self) -> Option<&'static str> {
+        match self.signature_format {
+            SignatureFormat::SpaceList { asymmetric, .. } => asymmetric,
+            _ => None,
+        }
+    }
+
     /// True when the id header is part of the signed message, so a verified
     /// request's id cannot have been rewritten on the way.
     pub fn signs_id(&self) -> bool {
@@ -497,8 +509,12 @@ pub(crate) enum SignatureFormat {
         prefix: Option<String>,
         prefix_required: bool,
     },
-    /// Space-separated `version,signature` entries (Standard Webhooks).
-    SpaceList { version: &'static str },
+    /// Space-separated `version,signature` entries (Standard Webhooks), with
+    /// the label of Ed25519 entries where the scheme defines them (`v1a`).
+    SpaceList {
+        version: &'static str,
+        asymmetric: Option<&'static str>,
+    },
     /// Comma-separated `t=<ts>` and `version=signature` entries (Stripe, Bond).
     KeyValue { version: &'static str },
 }

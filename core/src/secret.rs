@@ -96,7 +96,87 @@ pub(crate) fn keyed_mac(key: &[u8]) -> HmacSha256 {
 }
 
 pub(crate) fn prepared_key(profile: &Profile, secret: &str) -> Result<HmacSha256> {
+    refuse_asymmetric_key(profile, secret, false)?;
     key_bytes(profile, secret).map(|key| keyed_mac(&key))
+}
+
+/// A fresh HMAC secret from the operating system's random source:
+/// `whsec_` and the base64 of 32 bytes, which every scheme accepts (Standard
+/// Webhooks decodes it; the others use the text as the key).
+///
+/// ```
+/// let secret = hooksig::generate_secret().unwrap();
+/// assert!(secret.starts_with("whsec_") && secret.len() == 6 + 44);
+/// ```
+pub fn generate_secret() -> Result<String> {
+    use base64ct::{Base64, Encoding as _};
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut bytes[..]).map_err(|err| {
+        Error::invalid_secret(format!("the system's random source failed: {err}"))
+    })?;
+    Ok(format!(
+        "{WHSEC_PREFIX}{}",
+        Base64::encode_string(&bytes[..])
+    ))
+}
+
+pub(crate) const PUBLIC_KEY_PREFIX: &str = "whpk_";
+pub(crate) const SIGNING_KEY_PREFIX: &str = "whsk_";
+
+/// What a verifier checks signatures with: an HMAC key, or (Standard
+/// Webhooks' `v1a`) an Ed25519 public key.
+#[derive(Clone)]
+pub(crate) enum VerifyKey {
+    Hmac(HmacSha256),
+    #[cfg(feature = "ed25519")]
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+/// Reads one of a verifier's secrets: a `whpk_` public key where the scheme
+/// has asymmetric signatures, else an HMAC secret.
+pub(crate) fn verify_key(profile: &Profile, secret: &str) -> Result<VerifyKey> {
+    if let Some(encoded) = secret.trim().strip_prefix(PUBLIC_KEY_PREFIX) {
+        if profile.asymmetric_version().is_some() {
+            #[cfg(feature = "ed25519")]
+            return crate::ed25519::verifying_key(encoded).map(VerifyKey::Ed25519);
+            #[cfg(not(feature = "ed25519"))]
+            return Err(Error::invalid_secret(format!(
+                "whpk_ public keys verify v1a (Ed25519) signatures, which this build of hooksig \
+                 leaves out ({} bytes of key ignored)",
+                encoded.len()
+            )));
+        }
+    }
+    refuse_asymmetric_key(profile, secret, true)?;
+    prepared_key(profile, secret).map(VerifyKey::Hmac)
+}
+
+/// Refuses Ed25519 keys where an HMAC secret belongs, naming the mix-up
+/// (`for_verifier`: a verifier's secret, else a signing secret).
+fn refuse_asymmetric_key(profile: &Profile, secret: &str, for_verifier: bool) -> Result<()> {
+    let secret = secret.trim();
+    let asymmetric = profile.asymmetric_version().is_some();
+    if secret.starts_with(SIGNING_KEY_PREFIX) && for_verifier && asymmetric {
+        return Err(Error::invalid_secret(
+            "this is a whsk_ signing key, which stays with the sender; a verifier takes the whpk_ \
+             public key of the pair (`hooksig keygen` prints both)",
+        ));
+    }
+    if secret.starts_with(PUBLIC_KEY_PREFIX) && !for_verifier && asymmetric {
+        return Err(Error::invalid_secret(
+            "this is a whpk_ public key: it verifies v1a signatures but cannot make them; sign \
+             with the whsk_ signing key of the pair",
+        ));
+    }
+    if !asymmetric
+        && (secret.starts_with(SIGNING_KEY_PREFIX) || secret.starts_with(PUBLIC_KEY_PREFIX))
+    {
+        return Err(Error::invalid_secret(
+            "whsk_ and whpk_ keys are Standard Webhooks' Ed25519 (v1a) keys; this scheme signs \
+             with a shared HMAC secret",
+        ));
+    }
+    Ok(())
 }
 
 /// Key byte variants a sender (or the developer) may have used by mistake, for diagnose.

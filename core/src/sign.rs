@@ -2,8 +2,10 @@
 
 use crate::b64;
 use crate::error::{Error, Result};
-use crate::scheme::{Encoding, Scheme, SignatureFormat};
-use crate::secret::prepared_key;
+use crate::scheme::{Encoding, Profile, Scheme, SignatureFormat};
+#[cfg(feature = "ed25519")]
+use crate::secret::SIGNING_KEY_PREFIX;
+use crate::secret::{HmacSha256, prepared_key};
 use crate::verify::{ParsedRequest, Timestamp, unix_now};
 use sha2::{Digest, Sha256};
 
@@ -35,7 +37,7 @@ pub fn sign<S: AsRef<str>>(
     options: &SignOptions,
 ) -> Result<Vec<(String, String)>> {
     let profile = scheme.profile();
-    let key = prepared_key(&profile, secret.as_ref())?;
+    let signing_key = SigningKey::read(&profile, secret.as_ref())?;
 
     let timestamp = profile
         .has_timestamp()
@@ -69,11 +71,26 @@ pub fn sign<S: AsRef<str>>(
             }),
         id: id.as_deref().map(str::as_bytes),
         signatures: Vec::new(),
+        asymmetric: Vec::new(),
     };
-    let mac = request.mac(&profile, key, body);
-    let encoded = match profile.encoding {
-        Encoding::Hex => hex::encode(mac),
-        Encoding::Base64 => b64::encode(&mac),
+    let (version, encoded) = match signing_key {
+        SigningKey::Hmac(key) => {
+            let mac = request.mac(&profile, key, body);
+            let encoded = match profile.encoding {
+                Encoding::Hex => hex::encode(mac),
+                Encoding::Base64 => b64::encode(&mac),
+            };
+            (None, encoded)
+        }
+        #[cfg(feature = "ed25519")]
+        SigningKey::Ed25519(key, label) => {
+            let mut message = Vec::new();
+            request.message_parts(&profile, body, &mut |part| message.extend_from_slice(part));
+            (
+                Some(label),
+                b64::encode(&crate::ed25519::sign(&key, &message)),
+            )
+        }
     };
     let ts = timestamp_text.unwrap_or_default();
     let signature_value = match &profile.signature_format {
@@ -83,7 +100,9 @@ pub fn sign<S: AsRef<str>>(
             prefix_required: true,
         } => format!("{prefix}{encoded}"),
         SignatureFormat::Single { .. } => encoded,
-        SignatureFormat::SpaceList { version } => format!("{version},{encoded}"),
+        SignatureFormat::SpaceList { version: v1, .. } => {
+            format!("{},{encoded}", version.unwrap_or(v1))
+        }
         SignatureFormat::KeyValue { version } => format!("t={ts},{version}={encoded}"),
     };
 
@@ -99,6 +118,27 @@ pub fn sign<S: AsRef<str>>(
         headers.push((name.to_owned(), event.clone()));
     }
     Ok(headers)
+}
+
+/// What `sign` signs with: an HMAC key, or (Standard Webhooks' `v1a`) an
+/// Ed25519 signing key and the label its entries carry.
+enum SigningKey {
+    Hmac(HmacSha256),
+    #[cfg(feature = "ed25519")]
+    Ed25519(ed25519_dalek::SigningKey, &'static str),
+}
+
+impl SigningKey {
+    fn read(profile: &Profile, secret: &str) -> Result<SigningKey> {
+        #[cfg(feature = "ed25519")]
+        if let (Some(label), Some(encoded)) = (
+            profile.asymmetric_version(),
+            secret.trim().strip_prefix(SIGNING_KEY_PREFIX),
+        ) {
+            return crate::ed25519::signing_key(encoded).map(|key| SigningKey::Ed25519(key, label));
+        }
+        prepared_key(profile, secret).map(SigningKey::Hmac)
+    }
 }
 
 /// A stable id for senders that did not choose one: `msg_` and 24 hex digits of

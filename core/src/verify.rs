@@ -4,7 +4,7 @@
 use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, truncate};
-use crate::secret::{HmacSha256, Secret, prepared_key};
+use crate::secret::{HmacSha256, Secret, VerifyKey, verify_key};
 use hmac::Mac;
 use std::ffi::CStr;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
@@ -23,6 +23,8 @@ pub const MAX_SIGNATURE_ENTRIES: usize = 64;
 /// How many distinct unsupported version labels a `no_supported_signature` message names.
 const NAMED_LABELS: usize = 4;
 type Signature = [u8; SIGNATURE_LEN];
+/// An Ed25519 signature.
+pub(crate) type AsymmetricSignature = [u8; 64];
 
 /// What a successful verification found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +66,7 @@ pub struct Verifier {
     scheme: Scheme,
     pub(crate) profile: Profile,
     pub(crate) secrets: Vec<Secret>,
-    keys: Vec<HmacSha256>,
+    keys: Vec<VerifyKey>,
     tolerance: u64,
 }
 
@@ -91,7 +93,7 @@ impl Verifier {
         let profile = scheme.profile();
         let mut keys = Vec::with_capacity(secrets.len());
         for (index, secret) in secrets.iter().enumerate() {
-            let key = prepared_key(&profile, secret.as_ref()).map_err(|err| match err {
+            let key = verify_key(&profile, secret.as_ref()).map_err(|err| match err {
                 Error::InvalidSecret { reason } if secrets.len() > 1 => {
                     Error::invalid_secret(format!("secret #{index}: {reason}"))
                 }
@@ -199,7 +201,7 @@ impl Verifier {
         }
     }
 
-    pub(crate) fn keys(&self) -> &[HmacSha256] {
+    pub(crate) fn keys(&self) -> &[VerifyKey] {
         &self.keys
     }
 }
@@ -245,6 +247,9 @@ pub(crate) struct ParsedRequest<'a> {
     pub timestamp: Option<Timestamp<'a>>,
     pub id: Option<&'a [u8]>,
     pub signatures: Vec<Signature>,
+    /// Ed25519 signatures (Standard Webhooks' `v1a` entries).
+    #[cfg_attr(not(feature = "ed25519"), allow(dead_code))]
+    pub asymmetric: Vec<AsymmetricSignature>,
 }
 
 impl ParsedRequest<'_> {
@@ -253,16 +258,36 @@ impl ParsedRequest<'_> {
     /// candidate, in constant time, and the index is selected without a
     /// branch, so the time taken says nothing about which key (or which
     /// candidate, or how much of one) matched: only whether one did.
+    ///
+    /// Ed25519 keys check `v1a` entries (public data: no secret to time);
+    /// the signed message is put together once, for them only.
     pub fn matching_key(
         &self,
         profile: &Profile,
-        keys: &[HmacSha256],
+        keys: &[VerifyKey],
         body: &[u8],
     ) -> Option<usize> {
         let mut found = Choice::from(0);
         let mut index = 0u64;
+        #[cfg(feature = "ed25519")]
+        let mut message: Option<Vec<u8>> = None;
         for (i, key) in keys.iter().enumerate() {
-            let matched = self.matches_ct(profile, key.clone(), body);
+            let matched = match key {
+                VerifyKey::Hmac(key) => self.matches_ct(profile, key.clone(), body),
+                #[cfg(feature = "ed25519")]
+                VerifyKey::Ed25519(key) => {
+                    let message = message.get_or_insert_with(|| {
+                        let mut m = Vec::new();
+                        self.message_parts(profile, body, &mut |part| m.extend_from_slice(part));
+                        m
+                    });
+                    let any = self
+                        .asymmetric
+                        .iter()
+                        .any(|signature| crate::ed25519::verifies(key, message, signature));
+                    Choice::from(u8::from(any))
+                }
+            };
             index.conditional_assign(&(i as u64), matched & !found);
             found |= matched;
         }
@@ -286,17 +311,20 @@ impl ParsedRequest<'_> {
     }
 
     pub fn mac(&self, profile: &Profile, mut key: HmacSha256, body: &[u8]) -> Signature {
-        for part in &profile.message {
-            match part {
-                MessagePart::Literal(bytes) => key.update(bytes),
-                MessagePart::Id => key.update(self.id.unwrap_or_default()),
-                MessagePart::Timestamp => {
-                    key.update(self.timestamp.map(|t| t.raw).unwrap_or_default())
-                }
-                MessagePart::Body => key.update(body),
-            }
-        }
+        self.message_parts(profile, body, &mut |part| key.update(part));
         key.finalize().into_bytes().into()
+    }
+
+    /// Hands the signed message to `sink` part by part, in order.
+    pub fn message_parts(&self, profile: &Profile, body: &[u8], sink: &mut dyn FnMut(&[u8])) {
+        for part in &profile.message {
+            sink(match part {
+                MessagePart::Literal(bytes) => bytes,
+                MessagePart::Id => self.id.unwrap_or_default(),
+                MessagePart::Timestamp => self.timestamp.map(|t| t.raw).unwrap_or_default(),
+                MessagePart::Body => body,
+            });
+        }
     }
 }
 
@@ -425,6 +453,7 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
         None => None,
     };
 
+    let mut asymmetric = Vec::new();
     let signatures = match &profile.signature_format {
         SignatureFormat::Single {
             prefix,
@@ -448,7 +477,10 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
             })?;
             vec![decoded]
         }
-        SignatureFormat::SpaceList { version } => {
+        SignatureFormat::SpaceList {
+            version,
+            asymmetric: asymmetric_version,
+        } => {
             let mut entries = signature_value
                 .split(|b| b.is_ascii_whitespace())
                 .filter(|e| !e.is_empty())
@@ -456,7 +488,14 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
                     Some(comma) => (&entry[..comma], &entry[comma + 1..]),
                     None => (&b""[..], entry),
                 });
-            collect_versioned(signature_header, &mut entries, version, profile.encoding)?
+            // Without Ed25519 support, `v1a` entries are just another version.
+            let asymmetric_version = asymmetric_version.filter(|_| cfg!(feature = "ed25519"));
+            let versions = Versions {
+                version,
+                encoding: profile.encoding,
+                asymmetric: asymmetric_version.map(|label| (label, &mut asymmetric)),
+            };
+            collect_versioned(signature_header, &mut entries, versions)?
         }
         SignatureFormat::KeyValue { version } => {
             let mut t: Option<&[u8]> = None;
@@ -487,12 +526,12 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
             }
             let raw = t.ok_or_else(|| Error::malformed(signature_header, "has no t= timestamp"))?;
             timestamp = Some(parse_timestamp(signature_header, raw)?);
-            collect_versioned(
-                signature_header,
-                &mut entries.into_iter(),
+            let versions = Versions {
                 version,
-                profile.encoding,
-            )?
+                encoding: profile.encoding,
+                asymmetric: None,
+            };
+            collect_versioned(signature_header, &mut entries.into_iter(), versions)?
         }
     };
     Ok(ParsedRequest {
@@ -500,7 +539,17 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
         timestamp,
         id,
         signatures,
+        asymmetric,
     })
+}
+
+/// Which entries of a signature list `collect_versioned` keeps.
+struct Versions<'v> {
+    /// The HMAC signatures' label (`v1`) and encoding.
+    version: &'v str,
+    encoding: Encoding,
+    /// The Ed25519 entries' label (`v1a`) and where their signatures go.
+    asymmetric: Option<(&'v str, &'v mut Vec<AsymmetricSignature>)>,
 }
 
 /// Keeps the signatures of the supported version. Entries of other versions
@@ -510,10 +559,15 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
 fn collect_versioned<'a>(
     header: &str,
     entries: &mut dyn Iterator<Item = (&'a [u8], &'a [u8])>,
-    version: &str,
-    encoding: Encoding,
+    versions: Versions<'_>,
 ) -> Result<Vec<Signature>> {
+    let Versions {
+        version,
+        encoding,
+        mut asymmetric,
+    } = versions;
     let mut signatures = Vec::new();
+    let mut asymmetric_undecodable = 0usize;
     let mut undecodable = 0usize;
     let mut unlabelled = 0usize;
     // Only a few labels are named in the error, so only a few are kept: the
@@ -530,6 +584,14 @@ fn collect_versioned<'a>(
             match decode_signature(encoding, value) {
                 Some(signature) => signatures.push(signature),
                 None => undecodable += 1,
+            }
+        } else if let Some((_, found)) = asymmetric
+            .as_mut()
+            .filter(|(label, _)| entry_version == label.as_bytes())
+        {
+            match decode_asymmetric(value) {
+                Some(signature) => found.push(signature),
+                None => asymmetric_undecodable += 1,
             }
         } else if entry_version.is_empty() {
             unlabelled += 1;
@@ -548,8 +610,17 @@ fn collect_versioned<'a>(
             }
         }
     }
-    if !signatures.is_empty() {
+    let asymmetric_found = asymmetric
+        .as_ref()
+        .is_some_and(|(_, found)| !found.is_empty());
+    if !signatures.is_empty() || asymmetric_found {
         return Ok(signatures);
+    }
+    if let (Some((label, _)), true) = (&asymmetric, asymmetric_undecodable > 0) {
+        return Err(Error::malformed(
+            header,
+            format!("its {label} signature is not the base64 of 64 bytes (an Ed25519 signature)"),
+        ));
     }
     if undecodable > 0 {
         return Err(Error::malformed(
@@ -574,6 +645,16 @@ fn collect_versioned<'a>(
         header: header.to_owned(),
         found: truncate(&other_versions.join(", "), 60),
     })
+}
+
+fn decode_asymmetric(value: &[u8]) -> Option<AsymmetricSignature> {
+    // 64 bytes is 88 base64 characters; anything longer cannot be one.
+    if value.len() > 88 {
+        return None;
+    }
+    let mut out = [0u8; 66];
+    let n = b64::decode_into(value, &mut out, false)?;
+    out.get(..n)?.try_into().ok()
 }
 
 fn decode_signature(encoding: Encoding, value: &[u8]) -> Option<Signature> {

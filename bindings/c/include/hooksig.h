@@ -346,7 +346,11 @@ const char *hooksig_status_code(int status);
  *   `"slack"`), or a custom-scheme definition as a JSON object, e.g.
  *   `{"signature_header":"X-Sig","signature_prefix":"sha256=","timestamp_header":"X-Ts","message":"{timestamp}.{body}"}`.
  * - `secrets`: `n_secrets` (at least 1) NUL-terminated UTF-8 secrets. They
- *   are copied; the caller may wipe its copies after the call.
+ *   are copied; the caller may wipe its copies after the call. For
+ *   `"standard"`, a secret may also be a `whpk_` Ed25519 public key
+ *   (`whpk_` + base64 of 32 bytes), which verifies `v1a` signatures; HMAC
+ *   secrets and public keys may be mixed (key rotation across kinds). A
+ *   `whsk_` signing key is refused here: it belongs to `hooksig_sign`.
  * - `tolerance`: how many seconds a signed timestamp may be from now, in
  *   either direction (`HOOKSIG_DEFAULT_TOLERANCE` is 300). Ignored by
  *   schemes that sign no timestamp.
@@ -491,7 +495,10 @@ void hooksig_verified_free(struct hooksig_verified *verified);
  * For tests of a receiver, and for services that send webhooks.
  *
  * - `scheme`: a built-in name or custom-scheme JSON, as `hooksig_verifier_new`.
- * - `secret`: NUL-terminated UTF-8 secret.
+ * - `secret`: NUL-terminated UTF-8 secret. For `"standard"`, a `whsk_`
+ *   Ed25519 signing key (base64 of the 32-byte seed, or of 64 bytes: seed
+ *   and public key) signs a `v1a` entry instead of `v1`; a `whpk_` public
+ *   key cannot sign.
  * - `body`, `body_len`: the exact bytes that will be sent.
  * - `options`: NULL, or the timestamp / id / event type to sign with.
  * - `headers`: receives the header list (NULL on failure).

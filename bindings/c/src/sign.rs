@@ -39,7 +39,10 @@ pub struct hooksig_headers {
 /// For tests of a receiver, and for services that send webhooks.
 ///
 /// - `scheme`: a built-in name or custom-scheme JSON, as `hooksig_verifier_new`.
-/// - `secret`: NUL-terminated UTF-8 secret.
+/// - `secret`: NUL-terminated UTF-8 secret. For `"standard"`, a `whsk_`
+///   Ed25519 signing key (base64 of the 32-byte seed, or of 64 bytes: seed
+///   and public key) signs a `v1a` entry instead of `v1`; a `whpk_` public
+///   key cannot sign.
 /// - `body`, `body_len`: the exact bytes that will be sent.
 /// - `options`: NULL, or the timestamp / id / event type to sign with.
 /// - `headers`: receives the header list (NULL on failure).

@@ -33,7 +33,11 @@ pub struct hooksig_verified {
 ///   `"slack"`), or a custom-scheme definition as a JSON object, e.g.
 ///   `{"signature_header":"X-Sig","signature_prefix":"sha256=","timestamp_header":"X-Ts","message":"{timestamp}.{body}"}`.
 /// - `secrets`: `n_secrets` (at least 1) NUL-terminated UTF-8 secrets. They
-///   are copied; the caller may wipe its copies after the call.
+///   are copied; the caller may wipe its copies after the call. For
+///   `"standard"`, a secret may also be a `whpk_` Ed25519 public key
+///   (`whpk_` + base64 of 32 bytes), which verifies `v1a` signatures; HMAC
+///   secrets and public keys may be mixed (key rotation across kinds). A
+///   `whsk_` signing key is refused here: it belongs to `hooksig_sign`.
 /// - `tolerance`: how many seconds a signed timestamp may be from now, in
 ///   either direction (`HOOKSIG_DEFAULT_TOLERANCE` is 300). Ignored by
 ///   schemes that sign no timestamp.

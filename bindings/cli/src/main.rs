@@ -38,6 +38,56 @@ enum Command {
     Send(SendArgs),
     /// Sign sample events for every provider, verify them, and show tampered ones rejected.
     Demo,
+    /// Print a fresh key from the system's random source: a whsk_ signing key and its
+    /// whpk_ public key for Standard Webhooks (v1a, Ed25519), a whsec_ secret otherwise.
+    Keygen(KeygenArgs),
+}
+
+#[derive(Args)]
+struct KeygenArgs {
+    /// The scheme the key is for.
+    #[arg(long)]
+    scheme: String,
+    /// For Standard Webhooks, a whsec_ HMAC secret (v1) instead of an Ed25519 pair.
+    #[arg(long)]
+    hmac: bool,
+    /// Print a JSON object instead of lines.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `keygen`: the sender keeps whsk_ and whsec_; receivers get whpk_ (or the whsec_).
+fn keygen(args: KeygenArgs) -> Result<(), Failure> {
+    let scheme: Scheme = args.scheme.parse()?;
+    let ed25519 = matches!(scheme, Scheme::Standard) && !args.hmac;
+    let keys: Vec<(&str, String)> = if ed25519 {
+        let (signing, public) = hooksig::generate_ed25519_keys()?;
+        vec![("signing_key", signing), ("public_key", public)]
+    } else {
+        vec![("secret", hooksig::generate_secret()?)]
+    };
+    if args.json {
+        let object: serde_json::Map<String, serde_json::Value> = keys
+            .into_iter()
+            .map(|(name, key)| (name.to_owned(), key.into()))
+            .collect();
+        println!("{}", serde_json::Value::Object(object));
+    } else {
+        // Keys alone on stdout, one a line, so `read` and `$(...)` take them as they are.
+        for (name, key) in keys {
+            let note = match name {
+                "signing_key" => "signing key (the sender keeps it)",
+                "public_key" => "public key (give it to receivers)",
+                _ => "secret (shared by the sender and its receivers)",
+            };
+            eprintln!(
+                "hooksig: line {}: {note}",
+                if name == "public_key" { 2 } else { 1 }
+            );
+            println!("{key}");
+        }
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -189,6 +239,7 @@ fn main() -> ExitCode {
         Command::Decrypt(args) => route::run_decrypt(args),
         Command::Send(args) => send::run(args),
         Command::Demo => demo::run(),
+        Command::Keygen(args) => keygen(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -321,3 +321,67 @@ fn demo_runs() {
     }
     assert!(!text.contains("UNEXPECTED"));
 }
+
+/// `keygen` pairs sign and verify v1a through `sign` and `verify`, as a
+/// sender and a receiver would use them; the JSON form names each key.
+#[test]
+fn keygen_pairs_sign_and_verify_v1a() {
+    let out = hooksig(&["keygen", "--scheme", "standard"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let keys: Vec<&str> = text.lines().collect();
+    assert!(
+        keys[0].starts_with("whsk_") && keys[1].starts_with("whpk_"),
+        "{text}"
+    );
+    let run = |args: &[&str], env: (&str, &str), stdin: &[u8]| {
+        Command::new(env!("CARGO_BIN_EXE_hooksig"))
+            .args(args)
+            .env(env.0, env.1)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child.stdin.take().unwrap().write_all(stdin)?;
+                child.wait_with_output()
+            })
+            .unwrap()
+    };
+    let signed = run(
+        &[
+            "sign",
+            "--scheme",
+            "standard",
+            "--secret-env",
+            "KEY",
+            "--timestamp",
+            "1700000000",
+            "--id",
+            "msg_1",
+        ],
+        ("KEY", keys[0]),
+        b"{}",
+    );
+    let headers = stdout(&signed);
+    assert!(headers.contains("webhook-signature: v1a,"), "{headers}");
+    let mut args = vec![
+        "verify",
+        "--scheme",
+        "standard",
+        "--now",
+        "1700000000",
+        "--secret-env",
+        "KEY",
+        "--json",
+    ];
+    for line in headers.lines() {
+        args.extend(["-H", line]);
+    }
+    let verified = run(&args, ("KEY", keys[1]), b"{}");
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(stdout(&verified).contains("\"id_signed\":true"));
+
+    let json = stdout(&hooksig(&["keygen", "--scheme", "github", "--json"], b""));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(value["secret"].as_str().unwrap().starts_with("whsec_"));
+}

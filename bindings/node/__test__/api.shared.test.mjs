@@ -34,6 +34,10 @@ const {
 
 // hooksig-wasm/verify leaves diagnose out; every other entry has it.
 const hasDiagnose = typeof Verifier.prototype.diagnose === 'function';
+// The light WASM entry leaves out Ed25519 (Standard Webhooks v1a) to stay in its
+// size budget: its v1a cases are skipped, and say so.
+const skipV1a = packageName === 'hooksig-wasm/verify' ? 'the light entry leaves out Ed25519 (v1a)' : false;
+const skipOf = (testCase) => ({ skip: testCase.name.startsWith('standard/v1a') && skipV1a });
 
 const CONFIGURATION_CODES = new Set(['invalid_secret', 'invalid_pattern', 'invalid_scheme']);
 const CLASS_OF_CODE = Object.fromEntries(
@@ -140,7 +144,7 @@ test('header text vectors are present', () => {
 });
 
 for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.cases ?? [])]) {
-  test(`verify: ${testCase.name}`, async () => {
+  test(`verify: ${testCase.name}`, skipOf(testCase), async () => {
     const { expect } = testCase;
     const options = testCase.tolerance != null ? { tolerance: testCase.tolerance } : undefined;
     let verifier;
@@ -176,7 +180,7 @@ for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.
 const signVectors = loadVectors('sign');
 
 for (const testCase of signVectors?.cases ?? []) {
-  test(`sign: ${testCase.name}`, () => {
+  test(`sign: ${testCase.name}`, skipOf(testCase), () => {
     const options = { timestamp: testCase.timestamp, webhookId: testCase.webhook_id, eventType: testCase.event_type };
     const run = () => sign(testCase.scheme, testCase.secret, bodyOf(testCase), options);
     if (testCase.expect.ok === false) {

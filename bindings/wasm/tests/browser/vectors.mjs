@@ -115,8 +115,11 @@ const results = {
   counts: {},
   failures: [],
 };
+// The light entry leaves out Ed25519 (Standard Webhooks v1a) to stay in its
+// size budget: its v1a cases are skipped, not counted.
+const light = entry === 'hooksig-wasm/verify';
 for (const [name, check] of Object.entries(suites)) {
-  const cases = await load(name);
+  const cases = (await load(name)).filter((c) => !(light && c.name.startsWith('standard/v1a')));
   results.counts[name] = cases.length;
   for (const testCase of cases) {
     let failure;
