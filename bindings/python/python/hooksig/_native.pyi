@@ -28,7 +28,11 @@ __all__ = [
 ]
 
 _Text = str | bytes
-_HeaderValue = str | bytes | Sequence[str] | Sequence[bytes]
+# A header value: str (by the header-text rule: Latin-1 when every character
+# fits in a byte, else UTF-8), bytes-like as it is, or an int (not a bool) as
+# its decimal text; several values for one name as a list or tuple.
+_HeaderScalar = str | bytes | bytearray | memoryview | int
+_HeaderValue = _HeaderScalar | Sequence[_HeaderScalar]
 
 class _HeaderItems(Protocol):
     # dict, Werkzeug EnvironHeaders, Starlette Headers, Django request.headers,
