@@ -139,3 +139,17 @@ def test_built_in_schemes() -> None:
     for name in hooksig.BUILT_IN_SCHEMES:
         assert hooksig.Verifier(name, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").scheme == name
     assert hooksig.Verifier("svix", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").scheme == "standard"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["whsec_c2hvcnQtc2VjcmV0", "whsec_not-base64!-leaked-secret", b"standard-secret-\xff-leaked"],
+    ids=["too short", "bad base64", "non-UTF-8 bytes"],
+)
+def test_invalid_secret_errors_never_show_the_secret(secret: str | bytes) -> None:
+    with pytest.raises(hooksig.InvalidSecret) as raised:
+        hooksig.Verifier("standard", ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", secret])
+    shown = str(raised.value) + repr(raised.value)
+    text = secret.decode("latin-1") if isinstance(secret, bytes) else secret
+    assert text.removeprefix("whsec_") not in shown and "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" not in shown
+    assert isinstance(secret, bytes) or "secret #1" in shown
