@@ -629,16 +629,27 @@ impl Index {
         }
 
         // Globs: p leading and q trailing segments, not sharing a dot, each
-        // the end of some glob (so most types probe one or two pairs).
+        // the end of some glob (so most types probe one or two pairs). The
+        // candidate q are listed once, so a type of many segments costs
+        // O(segments + candidate pairs), not O(segments²).
         let mut suffixes = 0u64;
-        for (q, &b) in backward.iter().take(segments.min(64)).enumerate() {
+        let mut long_suffixes = Vec::new();
+        for (q, &b) in backward.iter().take(segments).enumerate() {
             if bit_set(&self.glob_ends, b) {
-                suffixes |= 1 << q;
+                match q < 64 {
+                    true => suffixes |= 1 << q,
+                    false => long_suffixes.push(q),
+                }
             }
         }
-        if suffixes == 0 && segments <= 64 {
+        if suffixes == 0 && long_suffixes.is_empty() {
             return;
         }
+        let set_bits =
+            std::iter::successors(Some(suffixes), |bits| Some(bits & bits.wrapping_sub(1)))
+                .take_while(|&bits| bits != 0)
+                .map(|bits| bits.trailing_zeros() as usize);
+        let candidates = set_bits.chain(long_suffixes.iter().copied());
         for p in 0..segments {
             let prefix_end = if p == 0 { 0 } else { end(p - 1) + 1 };
             let Some(&f) = forward.get(p) else {
@@ -647,10 +658,7 @@ impl Index {
             if !bit_set(&self.glob_ends, f) {
                 continue;
             }
-            for q in 0..segments - p {
-                if q < 64 && suffixes & (1 << q) == 0 {
-                    continue;
-                }
+            for q in candidates.clone().take_while(|&q| q < segments - p) {
                 let suffix_start = if q == 0 { n } else { end(segments - 1 - q) };
                 let Some(&b) = backward.get(q) else {
                     continue;
