@@ -149,6 +149,7 @@ impl Verifier {
             key_index: verified.key_index,
             timestamp: verified.timestamp,
             webhook_id: verified.webhook_id,
+            id_signed: verified.id_signed,
         })
     }
 
@@ -200,9 +201,13 @@ struct Verified {
     /// The signed timestamp (Unix seconds), for timestamped schemes.
     #[pyo3(get)]
     timestamp: Option<i64>,
-    /// The message / delivery id, where the scheme sends one.
+    /// The message / delivery id, where the request carries one (an empty id header is `None`).
     #[pyo3(get)]
     webhook_id: Option<String>,
+    /// Whether the signature covers the id (Standard Webhooks, a custom scheme
+    /// with `{id}`): only then is it safe to deduplicate on.
+    #[pyo3(get)]
+    id_signed: bool,
 }
 
 #[pymethods]
@@ -216,8 +221,9 @@ impl Verified {
             .timestamp
             .map_or_else(|| "None".into(), |t| t.to_string());
         Ok(format!(
-            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id})",
-            self.key_index
+            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id}, id_signed={})",
+            self.key_index,
+            if self.id_signed { "True" } else { "False" }
         ))
     }
 }
