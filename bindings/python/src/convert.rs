@@ -7,7 +7,9 @@
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMemoryView, PyString, PyTuple,
+};
 use std::borrow::Cow;
 
 /// Header name/value pairs, in the order Python gave them; `bytes` values
@@ -81,9 +83,12 @@ fn python(err: PyErr, py: Python<'_>) -> Failure {
     }
 }
 
-/// The bytes of a header name or value given as `bytes` or `bytearray`
-/// (text has become `bytes` in [`wire_bytes`]); `Err` for text that could not.
-fn header_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Option<Result<Cow<'a, [u8]>, ()>> {
+/// The bytes of a header name or value given as `bytes`, `bytearray` or
+/// `memoryview` (text has become `bytes` in [`wire_bytes`]), or a value given
+/// as an `int` (not a `bool`), as its decimal text: Slack's SDK passes its
+/// timestamp header that way. `Err` for text that could not be encoded, a
+/// memoryview that cannot be read, or an int wider than 128 bits.
+fn header_bytes<'a>(value: &'a Bound<'_, PyAny>, name: bool) -> Option<Result<Cow<'a, [u8]>, ()>> {
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Some(Ok(Cow::Borrowed(bytes.as_bytes())));
     }
@@ -92,6 +97,27 @@ fn header_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Option<Result<Cow<'a, [u8]>,
     }
     if value.is_instance_of::<PyString>() {
         return Some(Err(()));
+    }
+    if value.is_instance_of::<PyMemoryView>() {
+        return Some(
+            value
+                .py()
+                .get_type::<PyBytes>()
+                .call1((value,))
+                .ok()
+                .and_then(|bytes| Some(bytes.cast::<PyBytes>().ok()?.as_bytes().to_vec()))
+                .map(Cow::Owned)
+                .ok_or(()),
+        );
+    }
+    if !name && value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+        // Read as a number, not through str(): an IntEnum member prints its name.
+        return Some(
+            value
+                .extract::<i128>()
+                .map(|number| Cow::Owned(number.to_string().into_bytes()))
+                .map_err(|_| ()),
+        );
     }
     None
 }
@@ -184,7 +210,7 @@ impl<'py> RawHeaders<'py> {
     pub fn encode(&self) -> Result<Headers<'_>, hooksig::Error> {
         let mut headers = Vec::with_capacity(self.0.len());
         for (name, value) in &self.0 {
-            let name = match header_bytes(name) {
+            let name = match header_bytes(name, true) {
                 Some(Ok(name)) => name,
                 Some(Err(())) => {
                     return Err(malformed(
@@ -196,7 +222,7 @@ impl<'py> RawHeaders<'py> {
                     return Err(malformed(
                         HEADERS_ARGUMENT,
                         format!(
-                            "a header name is {}, expected str or bytes",
+                            "a header name is {}, expected str or bytes-like",
                             type_name(name)
                         ),
                     ));
@@ -208,13 +234,25 @@ impl<'py> RawHeaders<'py> {
                     .take(64)
                     .collect::<String>()
             };
-            let value = match header_bytes(value) {
+            let value = match header_bytes(value, false) {
                 Some(Ok(value)) => value,
-                Some(Err(())) => return Err(malformed(&shown(), "the value is not valid text")),
+                Some(Err(())) => {
+                    let problem = if value.is_instance_of::<PyInt>() {
+                        "the int value has more than 128 bits"
+                    } else if value.is_instance_of::<PyMemoryView>() {
+                        "the memoryview value cannot be read as contiguous bytes"
+                    } else {
+                        "the value is not valid text"
+                    };
+                    return Err(malformed(&shown(), problem));
+                }
                 None => {
                     return Err(malformed(
                         &shown(),
-                        format!("the value is {}, expected str or bytes", type_name(value)),
+                        format!(
+                            "the value is {}, expected str, bytes-like or int",
+                            type_name(value)
+                        ),
                     ));
                 }
             };

@@ -5,6 +5,7 @@ use crate::convert::{self, Failure};
 use crate::errors::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
+use zeroize::Zeroizing;
 
 /// Event-type patterns compiled once, for routing: `matches` says whether any
 /// pattern matches, `matching` which ones (their indexes).
@@ -177,6 +178,30 @@ fn payload<'a>(
     })
 }
 
+/// A Tratta secret: borrowed from an immutable `bytes`/`str` when it can be,
+/// else a copy (from a `bytearray`, a `memoryview`, non-UTF-8-cached text)
+/// that is wiped on drop.
+enum SecretBytes<'a> {
+    Borrowed(&'a [u8]),
+    Copied(Zeroizing<Vec<u8>>),
+}
+
+impl AsRef<[u8]> for SecretBytes<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            SecretBytes::Borrowed(bytes) => bytes,
+            SecretBytes::Copied(bytes) => bytes,
+        }
+    }
+}
+
+fn secret_bytes<'a>(secret: &'a Bound<'_, PyAny>) -> Result<SecretBytes<'a>, Error> {
+    Ok(match payload(secret, "secret")? {
+        std::borrow::Cow::Borrowed(bytes) => SecretBytes::Borrowed(bytes),
+        std::borrow::Cow::Owned(bytes) => SecretBytes::Copied(Zeroizing::new(bytes)),
+    })
+}
+
 /// Decrypts a Tratta payload (base64 text) with the webhook's secret.
 #[pyfunction]
 pub fn tratta_decrypt<'py>(
@@ -184,7 +209,7 @@ pub fn tratta_decrypt<'py>(
     secret: &Bound<'py, PyAny>,
     data: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let secret = payload(secret, "secret")?;
+    let secret = secret_bytes(secret)?;
     let data = payload(data, "payload")?;
     let (secret, data) = (secret.as_ref(), data.as_ref());
     // PBKDF2 with 20 000 rounds: long enough to let other threads run.
@@ -201,7 +226,7 @@ pub fn tratta_encrypt(
     secret: &Bound<'_, PyAny>,
     plaintext: &Bound<'_, PyAny>,
 ) -> PyResult<String> {
-    let secret = payload(secret, "secret")?;
+    let secret = secret_bytes(secret)?;
     let plaintext = payload(plaintext, "plaintext")?;
     let (secret, plaintext) = (secret.as_ref(), plaintext.as_ref());
     Ok(py

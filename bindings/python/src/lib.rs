@@ -11,6 +11,7 @@ mod events;
 use convert::Failure;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use zeroize::Zeroizing;
 
 /// Bodies at least this large are hashed with the GIL released. Below it,
 /// handing the GIL back and forth costs more than the hashing it frees.
@@ -56,15 +57,21 @@ fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
     )))
 }
 
-fn secret(value: &Bound<'_, PyAny>) -> Result<String, Failure> {
+/// A secret as Rust holds it while the verifier is built: the copy is wiped
+/// on drop (the Python object it came from is Python's to manage).
+type SecretText = Zeroizing<String>;
+
+fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, Failure> {
     if let Ok(text) = value.cast::<PyString>() {
         return text
             .to_cow()
-            .map(|text| text.into_owned())
+            .map(|text| Zeroizing::new(text.into_owned()))
             .map_err(|_| invalid_secret("the secret is not valid text".into()));
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
-        return String::from_utf8(bytes.as_bytes().to_vec())
+        // Checked before copying, so that no unwiped copy is left in an error.
+        return std::str::from_utf8(bytes.as_bytes())
+            .map(|text| Zeroizing::new(text.to_owned()))
             .map_err(|_| invalid_secret("a bytes secret must be UTF-8".into()));
     }
     Err(invalid_secret(format!(
@@ -74,7 +81,7 @@ fn secret(value: &Bound<'_, PyAny>) -> Result<String, Failure> {
 }
 
 /// One secret, or a list of them (newest first) during key rotation.
-fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<String>, Failure> {
+fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<SecretText>, Failure> {
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut secrets = Vec::new();
         for item in value.try_iter().map_err(Failure::Python)? {
@@ -142,6 +149,7 @@ impl Verifier {
             key_index: verified.key_index,
             timestamp: verified.timestamp,
             webhook_id: verified.webhook_id,
+            id_signed: verified.id_signed,
         })
     }
 
@@ -193,9 +201,13 @@ struct Verified {
     /// The signed timestamp (Unix seconds), for timestamped schemes.
     #[pyo3(get)]
     timestamp: Option<i64>,
-    /// The message / delivery id, where the scheme sends one.
+    /// The message / delivery id, where the request carries one (an empty id header is `None`).
     #[pyo3(get)]
     webhook_id: Option<String>,
+    /// Whether the signature covers the id (Standard Webhooks, a custom scheme
+    /// with `{id}`): only then is it safe to deduplicate on.
+    #[pyo3(get)]
+    id_signed: bool,
 }
 
 #[pymethods]
@@ -209,8 +221,9 @@ impl Verified {
             .timestamp
             .map_or_else(|| "None".into(), |t| t.to_string());
         Ok(format!(
-            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id})",
-            self.key_index
+            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id}, id_signed={})",
+            self.key_index,
+            if self.id_signed { "True" } else { "False" }
         ))
     }
 }
@@ -235,7 +248,8 @@ fn sign<'py>(
         webhook_id,
         event_type,
     };
-    let headers = hooksig::sign(&scheme, secret, &body, &options).map_err(errors::Error)?;
+    let headers =
+        hooksig::sign(&scheme, secret.as_str(), &body, &options).map_err(errors::Error)?;
     let dict = PyDict::new(py);
     for (name, value) in headers {
         // Each byte one character, as WSGI/ASGI servers and `requests` treat header text.

@@ -124,7 +124,7 @@ def _django() -> Any:
     if not settings.configured:
         settings.configure(
             ROOT_URLCONF=__name__,
-            ALLOWED_HOSTS=["testserver"],
+            ALLOWED_HOSTS=["testserver", "127.0.0.1"],
             MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
             SECRET_KEY="django-test-only",
         )
@@ -151,9 +151,14 @@ def _django_views() -> tuple[Any, Any]:
 
 
 _django()
-from django.urls import path  # noqa: E402
+from django.urls import include, path  # noqa: E402
 
-urlpatterns = [path("sync", _django_views()[0]), path("async", _django_views()[1])]
+urlpatterns = [
+    path("sync", _django_views()[0]),
+    path("async", _django_views()[1]),
+    # The views test_adapter_servers.py runs under a real WSGI server.
+    path("real/", include("test_adapter_servers")),
+]
 
 
 @pytest.mark.parametrize("view", ["sync", "async"])

@@ -92,7 +92,7 @@ def test_reprs_show_the_scheme_never_the_secret() -> None:
     assert (verifier.scheme, verifier.tolerance) == ("quiltt", 60)
     headers = hooksig.sign("quiltt", SECRET, BODY, timestamp=NOW)
     verified = verifier.verify(headers, BODY, now=NOW)
-    assert repr(verified) == "Verified(key_index=0, timestamp=1700000000, webhook_id=None)"
+    assert repr(verified) == "Verified(key_index=0, timestamp=1700000000, webhook_id=None, id_signed=False)"
     for text in (repr(verifier), str(verifier), repr(verified)):
         assert SECRET not in text
     with pytest.raises(hooksig.SignatureMismatch) as raised:
@@ -139,3 +139,34 @@ def test_built_in_schemes() -> None:
     for name in hooksig.BUILT_IN_SCHEMES:
         assert hooksig.Verifier(name, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").scheme == name
     assert hooksig.Verifier("svix", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").scheme == "standard"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["whsec_c2hvcnQtc2VjcmV0", "whsec_not-base64!-leaked-secret", b"standard-secret-\xff-leaked"],
+    ids=["too short", "bad base64", "non-UTF-8 bytes"],
+)
+def test_invalid_secret_errors_never_show_the_secret(secret: str | bytes) -> None:
+    with pytest.raises(hooksig.InvalidSecret) as raised:
+        hooksig.Verifier("standard", ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", secret])
+    shown = str(raised.value) + repr(raised.value)
+    text = secret.decode("latin-1") if isinstance(secret, bytes) else secret
+    assert text.removeprefix("whsec_") not in shown and "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" not in shown
+    assert isinstance(secret, bytes) or "secret #1" in shown
+
+
+def test_id_signed_says_whether_the_id_may_be_used_for_deduplication() -> None:
+    body = b'{"type":"invoice.paid"}'
+    standard = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    headers = hooksig.sign("standard", standard, body, timestamp=NOW, webhook_id="msg_1")
+    verified = hooksig.Verifier("standard", standard).verify(headers, body, now=NOW)
+    assert (verified.webhook_id, verified.id_signed) == ("msg_1", True)
+    assert repr(verified) == "Verified(key_index=0, timestamp=1700000000, webhook_id='msg_1', id_signed=True)"
+    # GitHub's delivery id is a header outside the signature: still reported, never signed.
+    headers = {**hooksig.sign("github", "gh-secret", body), "X-GitHub-Delivery": "delivery-1"}
+    verified = hooksig.Verifier("github", "gh-secret").verify(headers, body)
+    assert (verified.webhook_id, verified.id_signed) == ("delivery-1", False)
+    # An empty id header is no id.
+    headers = {**hooksig.sign("github", "gh-secret", body), "X-GitHub-Delivery": ""}
+    verified = hooksig.Verifier("github", "gh-secret").verify(headers, body)
+    assert (verified.webhook_id, verified.id_signed) == (None, False)

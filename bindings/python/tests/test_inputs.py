@@ -105,6 +105,38 @@ def test_latin1_decoded_header_is_encoded_back() -> None:
     assert verify({**beyond, "webhook-id": "msg_č"}).webhook_id == "msg_č"
 
 
+def test_header_values_may_be_str_bytes_like_or_int() -> None:
+    # One rule: str (by the header-text rule), bytes / bytearray / memoryview as
+    # they are, int (Slack's SDK passes its timestamp so) as its decimal text.
+    for timestamp in (str(NOW), str(NOW).encode(), bytearray(str(NOW).encode()), memoryview(str(NOW).encode()), NOW):
+        assert verify({**HEADERS, "webhook-timestamp": timestamp}).timestamp == NOW
+    assert verify({**HEADERS, "webhook-id": memoryview(b"msg_1")}).webhook_id == "msg_1"
+    assert verify([(n, [v]) for n, v in {**HEADERS, "webhook-timestamp": NOW}.items()]).timestamp == NOW
+
+
+def test_int_header_value_is_read_as_a_number_not_through_str() -> None:
+    import enum
+
+    class Stamp(enum.IntEnum):
+        NOW = NOW
+
+    assert verify({**HEADERS, "webhook-timestamp": Stamp.NOW}).timestamp == NOW
+    slack = hooksig.Verifier("slack", "slack-signing-secret")
+    headers = hooksig.sign("slack", "slack-signing-secret", BODY, timestamp=NOW)
+    as_slack_sdk = {**headers, "X-Slack-Request-Timestamp": NOW}
+    assert slack.verify(as_slack_sdk, BODY, now=NOW).timestamp == NOW
+    # A negative or signed number is its decimal text too, which the scheme then judges.
+    with pytest.raises(hooksig.VerificationError):
+        slack.verify({**headers, "X-Slack-Request-Timestamp": -NOW}, BODY, now=NOW)
+
+
+def test_bool_and_wide_int_header_values_say_what_is_wrong() -> None:
+    with pytest.raises(hooksig.MalformedHeader, match="the value is bool, expected str, bytes-like or int"):
+        verify({**HEADERS, "webhook-timestamp": True})
+    with pytest.raises(hooksig.MalformedHeader, match="more than 128 bits"):
+        verify({**HEADERS, "webhook-timestamp": 1 << 200})
+
+
 def test_parsed_json_body_says_how_to_get_the_raw_body() -> None:
     for parsed in ({"type": "invoice.paid"}, [1, 2]):
         with pytest.raises(hooksig.InvalidBody) as raised:
@@ -144,7 +176,10 @@ BAD_HEADERS: dict[str, Any] = {
     "list of triples": [("a", "b", "c")],
     "list with None": [None],
     "None value": {**HEADERS, "webhook-signature": None},
-    "int value": {**HEADERS, "webhook-timestamp": NOW},
+    "bool value": {**HEADERS, "webhook-timestamp": True},
+    "float value": {**HEADERS, "webhook-timestamp": float(NOW)},
+    "int wider than 128 bits": {**HEADERS, "webhook-timestamp": 1 << 200},
+    "int id": {**HEADERS, "webhook-id": 1},
     "object value": {**HEADERS, "webhook-id": _Unprintable()},
     "None name": {None: "x", **HEADERS},
     "int name": {1: "x"},

@@ -26,10 +26,11 @@ def _check(case: dict[str, Any], headers: Any) -> None:
     expect = case["expect"]
     if expect["ok"]:
         verified = _verify(case, headers)
-        assert (verified.key_index, verified.timestamp, verified.webhook_id) == (
+        assert (verified.key_index, verified.timestamp, verified.webhook_id, verified.id_signed) == (
             expect["key_index"],
             expect["timestamp"],
             expect["webhook_id"],
+            expect["id_signed"],
         )
     else:
         with pytest.raises(hooksig.HooksigError) as raised:

@@ -5,7 +5,7 @@
 >>> headers = hooksig.sign("quiltt", "my-secret", body, timestamp=1700000000)
 >>> verifier = hooksig.Verifier("quiltt", ["new-secret", "my-secret"])
 >>> verifier.verify(headers, body, now=1700000060)
-Verified(key_index=1, timestamp=1700000000, webhook_id=None)
+Verified(key_index=1, timestamp=1700000000, webhook_id=None, id_signed=False)
 >>> try:
 ...     verifier.verify(headers, b"{}", now=1700000060)
 ... except hooksig.VerificationError as e:

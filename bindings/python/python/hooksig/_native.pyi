@@ -28,7 +28,11 @@ __all__ = [
 ]
 
 _Text = str | bytes
-_HeaderValue = str | bytes | Sequence[str] | Sequence[bytes]
+# A header value: str (by the header-text rule: Latin-1 when every character
+# fits in a byte, else UTF-8), bytes-like as it is, or an int (not a bool) as
+# its decimal text; several values for one name as a list or tuple.
+_HeaderScalar = str | bytes | bytearray | memoryview | int
+_HeaderValue = _HeaderScalar | Sequence[_HeaderScalar]
 
 class _HeaderItems(Protocol):
     # dict, Werkzeug EnvironHeaders, Starlette Headers, Django request.headers,
@@ -87,7 +91,16 @@ class Verified:
 
     @property
     def webhook_id(self) -> str | None:
-        """The message / delivery id, where the scheme sends one."""
+        """The message / delivery id, where the request carries one (an empty id header is ``None``)."""
+
+    @property
+    def id_signed(self) -> bool:
+        """Whether the signature covers ``webhook_id``: only then is it safe to deduplicate on.
+
+        True for Standard Webhooks / Svix (and a custom scheme whose message has
+        ``{id}``); False for GitHub, Shopify and Tratta, whose id header is outside
+        the signature (use it for logging only), and when there is no id.
+        """
 
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...

@@ -3,12 +3,107 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
-from ._native import Verified, Verifier, event_types
+from ._native import InvalidBody, Verified, Verifier, event_types
 
 if TYPE_CHECKING:
     from ._native import _Headers
+
+#: The largest body an adapter reads unless told otherwise (``max_body=``),
+#: as Express's ``raw()`` has it. Larger gets 413 ``invalid_body``.
+DEFAULT_MAX_BODY = 5 * 1024 * 1024
+
+#: The adapters read the body in pieces this large, so that a body past the
+#: cap is refused after at most this much more.
+READ_SIZE = 64 * 1024
+
+#: The adapters answer a refused body with the error code alone, as every other
+#: rejection; the full message (the cap and how to raise it, the fix for a
+#: consumed body) is logged here: at WARNING for the receiver's own mistakes
+#: (a body something else consumed, a cap the server cannot enforce), at INFO
+#: for what a client did (too large, aborted).
+logger = logging.getLogger("hooksig")
+
+
+def check_max_body(max_body: int | None) -> int | None:
+    """``max_body`` as given to an adapter, checked at decoration time."""
+    if max_body is None:
+        return None
+    if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
+        raise ValueError(f"max_body must be a number of bytes (an int >= 0) or None, got {max_body!r}")
+    return max_body
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale} {unit}"
+    return f"{n} bytes"
+
+
+def body_error(message: str, status: int = 400) -> InvalidBody:
+    """An ``invalid_body`` error answered with ``status`` (400, 411 or 413)."""
+    error = InvalidBody(message)
+    error.code = "invalid_body"
+    error.http_status = status
+    return error
+
+
+RAISE_MAX_BODY = "verify_webhook(verifier, max_body=...), or max_body=None for no cap"
+
+
+def too_large(max_body: int, how: str = RAISE_MAX_BODY) -> InvalidBody:
+    """413: the body is past the cap; the message names the cap and how to raise it."""
+    size = _size(max_body)
+    cap = f"{size} cap" if size.endswith("bytes") else f"{size} cap ({max_body} bytes)"
+    return body_error(f"the request body is larger than the {cap}; raise it with {how}", 413)
+
+
+def declared_length(value: str | None) -> int | None:
+    """The Content-Length header as a number (``None`` when absent); 400 when it is not one."""
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    if not text.isdigit() or not text.isascii():
+        raise body_error(f"the Content-Length header is not a number of bytes: {value[:40]!r}")
+    return int(text)
+
+
+def aborted(received: int, declared: int | None) -> InvalidBody:
+    """400: the client stopped sending before the end of its body."""
+    expected = f" of the {declared} its Content-Length announced" if declared is not None else ""
+    return body_error(f"the client closed the connection after sending {received} bytes{expected}")
+
+
+def consumed(message: str) -> InvalidBody:
+    """400: the body was read by something else first (the receiver's bug: logged at WARNING)."""
+    error = body_error(f"the request body was consumed before hooksig could read it: {message}")
+    error.receiver_bug = True  # type: ignore[attr-defined]
+    return error
+
+
+def unframed(server: str) -> InvalidBody:
+    """411: a chunked body the server hands over as empty (no Content-Length)."""
+    error = body_error(
+        f"the request has no Content-Length (Transfer-Encoding: chunked) and {server} reads no "
+        "body without one, so it cannot be verified; the sender must send a Content-Length",
+        411,
+    )
+    error.receiver_bug = True  # type: ignore[attr-defined]
+    return error
+
+
+def log_rejection(error: InvalidBody) -> None:
+    """Logs why a body was refused, with the message the response leaves out."""
+    level = logging.WARNING if getattr(error, "receiver_bug", False) else logging.INFO
+    logger.log(level, "webhook rejected with %s %s: %s", error.http_status, error.code, error)
+
+
+def is_chunked(transfer_encoding: str | None) -> bool:
+    return transfer_encoding is not None and "chunked" in transfer_encoding.lower()
+
 
 class Webhook:
     """A request that passed verification.

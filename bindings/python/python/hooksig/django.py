@@ -14,21 +14,38 @@ Usage (``views.py``)::
         return HttpResponse(status=204)
 
 The decorated view is CSRF-exempt (a provider cannot send a CSRF token; the
-signature is what authenticates it) and may be sync or async.
+signature is what authenticates it) and may be sync or async. The body is
+read up to ``max_body`` bytes (5 MiB) or Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+(2.5 MiB unless set), whichever is smaller; a larger body is answered 413.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import io
 from typing import Any, Callable, TypeVar, cast
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from ._native import VerificationError, Verifier
-from ._webhook import Webhook
+from ._native import InvalidBody, VerificationError, Verifier
+from ._webhook import (
+    DEFAULT_MAX_BODY,
+    RAISE_MAX_BODY,
+    READ_SIZE,
+    Webhook,
+    aborted,
+    check_max_body,
+    consumed,
+    declared_length,
+    is_chunked,
+    log_rejection,
+    too_large,
+    unframed,
+)
 
-__all__ = ["Webhook", "verify_webhook", "webhook_of"]
+__all__ = ["DEFAULT_MAX_BODY", "Webhook", "verify_webhook", "webhook_of"]
 
 _View = TypeVar("_View", bound=Callable[..., Any])
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -36,11 +53,67 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _ATTRIBUTE = "webhook"
 
 
-def _check(verifier: Verifier, request: HttpRequest) -> HttpResponse | None:
-    body = request.body
+_CONSUMED = (
+    "request.POST or request.FILES parsed a multipart body, or something called "
+    "request.read() / iterated the request (a middleware, another decorator); put "
+    "@verify_webhook right above the view function and read request.POST inside the view "
+    "(it works there: hooksig keeps the raw body), or read request.body before anything parses it"
+)
+
+
+def _cap(max_body: int | None) -> tuple[int | None, str]:
+    """The cap in force and how to raise it: max_body, or Django's own limit when smaller."""
+    django_cap = getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None)
+    if django_cap is not None and (max_body is None or django_cap < max_body):
+        return django_cap, "the DATA_UPLOAD_MAX_MEMORY_SIZE setting (None: no limit of Django's)"
+    return max_body, RAISE_MAX_BODY
+
+
+def _read_body(request: HttpRequest, max_body: int | None) -> bytes:
+    cap, how = _cap(max_body)
+    cached: bytes | None = getattr(request, "_body", None)  # request.body was read already
+    if cached is not None:
+        if cap is not None and len(cached) > cap:
+            raise too_large(cap, how)
+        return cached
+    if getattr(request, "_read_started", False):
+        raise consumed(_CONSUMED)  # what request.body would raise RawPostDataException for
+    declared = declared_length(request.META.get("CONTENT_LENGTH"))
+    if cap is not None and declared is not None and declared > cap:
+        raise too_large(cap, how)  # before reading a byte of it
+    chunks: list[bytes] = []
+    received = 0
     try:
+        while True:
+            size = READ_SIZE if cap is None else min(READ_SIZE, cap + 1 - received)
+            chunk = request.read(size)
+            if not chunk:
+                break
+            received += len(chunk)
+            if cap is not None and received > cap:
+                raise too_large(cap, how)  # a chunked body (ASGI): stop reading at the cap
+            chunks.append(chunk)
+    except OSError:  # UnreadablePostError included
+        raise aborted(received, declared) from None
+    if declared is not None and received < declared:
+        raise aborted(received, declared)
+    if received == 0 and declared is None and is_chunked(request.META.get("HTTP_TRANSFER_ENCODING")):
+        if "wsgi.input" in request.META:
+            raise unframed("Django under WSGI")
+    body = b"".join(chunks)
+    # What request.body leaves behind, so that the view can read request.body / request.POST.
+    request._body = body
+    request._stream = io.BytesIO(body)
+    return body
+
+
+def _check(verifier: Verifier, max_body: int | None, request: HttpRequest) -> HttpResponse | None:
+    try:
+        body = _read_body(request, max_body)
         verified = verifier.verify(request.headers, body)
     except VerificationError as error:
+        if isinstance(error, InvalidBody):
+            log_rejection(error)
         return HttpResponse(error.code, status=error.http_status, content_type="text/plain")
     setattr(request, _ATTRIBUTE, Webhook(verifier, verified, request.headers, body))
     return None
@@ -53,27 +126,36 @@ def _csrf_exempt(view: _F) -> _F:
     return view
 
 
-def verify_webhook(verifier: Verifier) -> Callable[[_View], _View]:
+def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BODY) -> Callable[[_View], _View]:
     """Decorates a Django view so it runs only for requests ``verifier`` accepts.
 
     The accepted request gets ``request.webhook`` (also :func:`webhook_of`, for
     typed code); a rejected one is answered 401 (signature, timestamp, missing
     header) or 400 (malformed header or body) with the error code as its body.
+
+    The body is read up to ``max_body`` bytes (5 MiB; ``None`` for no cap of
+    hooksig's own) or ``settings.DATA_UPLOAD_MAX_MEMORY_SIZE``, whichever is
+    smaller: a larger one is answered 413 ``invalid_body`` once its
+    Content-Length, or the part read so far, says so. A body that
+    ``request.POST`` (multipart) or ``request.read()`` consumed before the
+    decorator ran, and an upload the client abandoned, get 400 ``invalid_body``;
+    the reason is logged on the ``hooksig`` logger.
     """
+    cap = check_max_body(max_body)
 
     def decorate(view: _View) -> _View:
         if inspect.iscoroutinefunction(view):
 
             @functools.wraps(view)
             async def verified_async_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-                rejection = _check(verifier, request)
+                rejection = _check(verifier, cap, request)
                 return rejection if rejection is not None else await view(request, *args, **kwargs)
 
             return cast(_View, _csrf_exempt(verified_async_view))
 
         @functools.wraps(view)
         def verified_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            rejection = _check(verifier, request)
+            rejection = _check(verifier, cap, request)
             return rejection if rejection is not None else view(request, *args, **kwargs)
 
         return cast(_View, _csrf_exempt(verified_view))

@@ -23,34 +23,104 @@ import functools
 from typing import Any, Callable, TypeVar, cast
 
 import flask
+from werkzeug.exceptions import ClientDisconnected
 
-from ._native import VerificationError, Verifier
-from ._webhook import Webhook
+from ._native import InvalidBody, VerificationError, Verifier
+from ._webhook import (
+    DEFAULT_MAX_BODY,
+    READ_SIZE,
+    Webhook,
+    aborted,
+    check_max_body,
+    consumed,
+    is_chunked,
+    log_rejection,
+    too_large,
+    unframed,
+)
 
-__all__ = ["Webhook", "current_webhook", "verify_webhook"]
+__all__ = ["DEFAULT_MAX_BODY", "Webhook", "current_webhook", "verify_webhook"]
 
 _View = TypeVar("_View", bound=Callable[..., Any])
 
 # WSGI extensions keep per-request data in the environ under a dotted key.
 _ENVIRON_KEY = "hooksig.webhook"
 
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
-def verify_webhook(verifier: Verifier) -> Callable[[_View], _View]:
+_CONSUMED = (
+    "request.form, request.files or request.values parsed it, or something read "
+    "request.stream (a before_request hook, another decorator); put @verify_webhook "
+    "right above the view function and read the form inside the view (it works there: "
+    "hooksig keeps the raw body), or call request.get_data() before the form is parsed"
+)
+
+
+def _read_body(request: flask.Request, max_body: int | None) -> bytes:
+    # get_data(cache=True), get_json() and request.data keep the raw body here, and
+    # Werkzeug parses forms from it when it is set (Request._get_stream_for_parsing).
+    cached: bytes | None = getattr(request, "_cached_data", None)
+    if cached is not None:
+        if max_body is not None and len(cached) > max_body:
+            raise too_large(max_body)
+        return cached
+    stream = request.stream
+    form_parsed = "form" in request.__dict__ and request.mimetype in _FORM_TYPES
+    if form_parsed or getattr(stream, "_pos", 0) > 0:
+        raise consumed(_CONSUMED)
+    declared = request.content_length  # None when absent or chunked
+    if max_body is not None and declared is not None and declared > max_body:
+        raise too_large(max_body)  # before reading a byte of it
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        while True:
+            size = READ_SIZE if max_body is None else min(READ_SIZE, max_body + 1 - received)
+            chunk = stream.read(size)
+            if not chunk:
+                break
+            received += len(chunk)
+            if max_body is not None and received > max_body:
+                raise too_large(max_body)  # a chunked body: stop reading at the cap
+            chunks.append(chunk)
+    except (ClientDisconnected, OSError):
+        raise aborted(received, declared) from None
+    if declared is not None and received < declared:
+        raise aborted(received, declared)
+    if received == 0 and is_chunked(request.headers.get("Transfer-Encoding")):
+        if not request.environ.get("wsgi.input_terminated"):
+            raise unframed("this WSGI server (it does not set wsgi.input_terminated)")
+    body = b"".join(chunks)
+    request._cached_data = body  # for get_data()/get_json()/form in the view
+    return body
+
+
+def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BODY) -> Callable[[_View], _View]:
     """Decorates a Flask view so it runs only for requests ``verifier`` accepts.
 
     A rejected request gets 401 (signature, timestamp, missing header) or 400
     (malformed header or body), with the error code as a plain-text body; the
     view reads the accepted one with :func:`current_webhook`.
+
+    The body is read up to ``max_body`` bytes (5 MiB; ``None`` for no cap):
+    a larger one is answered 413 ``invalid_body`` as soon as its
+    Content-Length, or the part of a chunked body read so far, says so. A body
+    that ``request.form`` or a read of ``request.stream`` consumed before the
+    decorator ran, and an upload the client abandoned, get 400
+    ``invalid_body``; the reason is logged on the ``hooksig`` logger.
     """
+    cap = check_max_body(max_body)
 
     def decorate(view: _View) -> _View:
         @functools.wraps(view)
         def verified_view(*args: Any, **kwargs: Any) -> Any:
             request = flask.request
-            body = request.get_data(cache=True)
             try:
+                body = _read_body(request, cap)
                 verified = verifier.verify(request.headers, body)
             except VerificationError as error:
+                if isinstance(error, InvalidBody):
+                    log_rejection(error)
                 return flask.Response(error.code, status=error.http_status, mimetype="text/plain")
             request.environ[_ENVIRON_KEY] = Webhook(verifier, verified, request.headers, body)
             return view(*args, **kwargs)
