@@ -88,3 +88,31 @@ def test_stripe_and_hooksig_agree_on_the_window() -> None:
         stripe.WebhookSignature.verify_header(BODY.decode(), header, STRIPE_SECRET, tolerance=300)
     with pytest.raises(hooksig.TimestampTooOld):
         hooksig.Verifier("stripe", STRIPE_SECRET).verify({"Stripe-Signature": header}, BODY)
+
+
+def test_v1a_agrees_with_pyca_cryptography_on_random_messages() -> None:
+    """Ed25519 is deterministic: hooksig's v1a signature of a message must be
+    the one pyca/cryptography makes with the same seed, and each library must
+    verify the other's."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    raw = serialization.Encoding.Raw
+    for _ in range(50):
+        seed = os.urandom(32)
+        theirs = Ed25519PrivateKey.from_private_bytes(seed)
+        public = theirs.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+        body = os.urandom(int.from_bytes(os.urandom(1), "big"))
+        msg_id = "msg_" + os.urandom(6).hex()
+        timestamp = 1_700_000_000 + int.from_bytes(os.urandom(2), "big")
+        headers = hooksig.sign("standard", "whsk_" + base64.b64encode(seed).decode(), body, timestamp=timestamp, webhook_id=msg_id)
+        entry = headers["webhook-signature"]
+        assert entry.startswith("v1a,")
+        message = f"{msg_id}.{timestamp}.".encode() + body
+        assert base64.b64decode(entry[4:]) == theirs.sign(message)
+        theirs.public_key().verify(base64.b64decode(entry[4:]), message)  # raises when invalid
+        verifier = hooksig.Verifier("standard", ["whpk_" + base64.b64encode(public).decode()])
+        assert verifier.verify(headers, body, now=timestamp).key_index == 0
