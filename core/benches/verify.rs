@@ -65,6 +65,47 @@ fn bench_verify(c: &mut Criterion) {
                     .is_ok()
             })
         });
+        // Standard Webhooks v1a: one Ed25519 verify of the same message, and
+        // ed25519-dalek alone on it (the floor: hooksig adds the header
+        // parsing and one copy of the message).
+        let signing = "whsk_6Xb/dCcHpPea21PS1N9VY/NZW723CEc77N4rJCubMbfVKIDij2HKpMKkioLlX0dRqSKJp4AJ6p9lMicMFs6Kvg==";
+        let public = "whpk_1SiA4o9hyqTCpIqC5V9HUakiiaeACeqfZTInDBbOir4=";
+        let v1a_headers = sign(&Scheme::Standard, signing, &body, &options).unwrap();
+        let v1a_verifier = Verifier::new(Scheme::Standard, &[public]).unwrap();
+        assert!(v1a_verifier.verify_at(&v1a_headers, &body, NOW).is_ok());
+        group.bench_with_input(BenchmarkId::new("hooksig_v1a", label), &body, |b, body| {
+            b.iter(|| {
+                v1a_verifier
+                    .verify_at(black_box(&v1a_headers), black_box(body), NOW)
+                    .is_ok()
+            })
+        });
+        let public_key = ed25519_dalek::VerifyingKey::from_bytes(
+            &base64::engine::general_purpose::STANDARD
+                .decode(&public["whpk_".len()..])
+                .unwrap()
+                .try_into()
+                .unwrap(),
+        )
+        .unwrap();
+        let signature = ed25519_dalek::Signature::from_slice(
+            &base64::engine::general_purpose::STANDARD
+                .decode(&v1a_headers[2].1["v1a,".len()..])
+                .unwrap(),
+        )
+        .unwrap();
+        let message = [&b"msg_1.1700000000."[..], &body].concat();
+        group.bench_with_input(
+            BenchmarkId::new("raw_ed25519", label),
+            &message,
+            |b, message| {
+                b.iter(|| {
+                    public_key
+                        .verify_strict(black_box(message), &signature)
+                        .is_ok()
+                })
+            },
+        );
         // The floor: key setup, one HMAC over the same message, one comparison.
         group.bench_with_input(BenchmarkId::new("raw_hmac", label), &body, |b, body| {
             b.iter(|| {
