@@ -444,6 +444,40 @@ test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request 
   await rejectsHooksig(() => verifier.verifyRequest(undefined), 'invalid_body', 'undefined');
 });
 
+test('no secret in messages, util.inspect, console output or JSON of verifiers and errors', async () => {
+  const { inspect } = await import('node:util');
+  const secret = 'hooksig-canary-secret-7d1f';
+  const verifier = new Verifier('quiltt', [secret, `${secret}-old`]);
+  const texts = [
+    inspect(verifier, { showHidden: true, depth: Infinity, getters: true }),
+    inspect(Object.getPrototypeOf(verifier), { showHidden: true, depth: Infinity }),
+    JSON.stringify(verifier),
+    String(verifier),
+  ];
+  const thrown = [];
+  const capture = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      thrown.push(error);
+    }
+  };
+  capture(() => verifier.verify(signed, BODY, { now: NOW }));
+  capture(() => new Verifier('tratta', 'canary9'));
+  capture(() => new Verifier('standard', `whsec_${secret}!`));
+  capture(() => new Verifier('acme', secret));
+  capture(() => sign('standard', `whsec_${secret}!`, BODY));
+  if (tratta) capture(() => tratta.decrypt(`${secret}-tratta`, 'AAAA'));
+  assert.ok(thrown.length >= 5);
+  for (const error of thrown) {
+    assertHooksigError(error, null, 'hygiene');
+    texts.push(error.message, String(error), error.stack, JSON.stringify(error), inspect(error, { showHidden: true, depth: Infinity }));
+  }
+  for (const text of texts) {
+    assert.ok(!text.includes(secret) && !text.includes('canary9'), `a secret leaked into: ${text.slice(0, 200)}`);
+  }
+});
+
 /** A declaration file's text, with the files its `export * from` lines name. */
 function declarationText(file) {
   const text = readFileSync(file, 'utf8');

@@ -18,6 +18,7 @@ use napi::{Env, JsError, Task};
 use napi_derive::napi;
 use packed::HeaderText;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// The core's error code, used as the JS error's `code` property.
 pub struct Code(&'static str);
@@ -103,8 +104,10 @@ impl NativeVerifier {
                 "out must be a Float64Array of at least 2 elements".to_owned(),
             ));
         }
+        // napi copied each secret out of its JS string: wiped when this returns.
+        let secrets = Zeroizing::new(secrets);
         let mut verifier =
-            hooksig::Verifier::new(parse_scheme(&scheme)?, &secrets).map_err(js_error)?;
+            hooksig::Verifier::new(parse_scheme(&scheme)?, secrets.as_slice()).map_err(js_error)?;
         if let Some(seconds) = tolerance {
             verifier = verifier.with_tolerance(u64::from(seconds));
         }
@@ -264,13 +267,19 @@ pub fn sign(
     webhook_id: Option<String>,
     event_type: Option<String>,
 ) -> Result<Vec<String>> {
+    let secret = Zeroizing::new(secret);
     let options = SignOptions {
         timestamp,
         webhook_id,
         event_type,
     };
-    let headers = hooksig::sign(&parse_scheme(&scheme)?, secret, body_bytes(&body), &options)
-        .map_err(js_error)?;
+    let headers = hooksig::sign(
+        &parse_scheme(&scheme)?,
+        secret.as_str(),
+        body_bytes(&body),
+        &options,
+    )
+    .map_err(js_error)?;
     Ok(headers
         .into_iter()
         .flat_map(|(name, value)| [name, hooksig::wire_text(value.as_bytes()).into_owned()])
@@ -354,7 +363,8 @@ pub fn event_types(
 /// Decrypts a Tratta payload (base64 text) with the webhook secret.
 #[napi(catch_unwind)]
 pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buffer> {
-    hooksig::tratta::decrypt(secret, body_bytes(&data))
+    let secret = Zeroizing::new(secret);
+    hooksig::tratta::decrypt(secret.as_bytes(), body_bytes(&data))
         .map(Buffer::from)
         .map_err(js_error)
 }
@@ -362,7 +372,8 @@ pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buf
 /// Encrypts `plaintext` as Tratta does; returns base64 text.
 #[napi(catch_unwind)]
 pub fn tratta_encrypt(secret: String, plaintext: Either<&[u8], String>) -> Result<String> {
-    hooksig::tratta::encrypt(secret, body_bytes(&plaintext)).map_err(js_error)
+    let secret = Zeroizing::new(secret);
+    hooksig::tratta::encrypt(secret.as_bytes(), body_bytes(&plaintext)).map_err(js_error)
 }
 
 /// The HTTP status a receiver answers an error `code` with (`null` for an unknown code).

@@ -24,6 +24,7 @@ use hooksig::{Catalog, EventMatcher};
 use hooksig::{Error, Scheme, SignOptions};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 #[wasm_bindgen]
 extern "C" {
@@ -55,8 +56,9 @@ impl From<Error> for Failure {
 thread_local! {
     /// The last failure, as `code` [`SEPARATOR`] `message` (code `range` for a RangeError).
     static ERROR: Cell<Option<String>> = const { Cell::new(None) };
-    /// Strings staged for the next constructor (secrets, patterns).
-    static STAGED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Strings staged for the next constructor (secrets, patterns), wiped
+    /// when the constructor drops them.
+    static STAGED: RefCell<Vec<Zeroizing<String>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The value of `result`, or `T::default()` with the failure left for `takeError`.
@@ -80,10 +82,10 @@ pub fn take_error() -> Option<String> {
 /// Stages one string (a secret, a pattern) for the next constructor, which takes them all.
 #[wasm_bindgen]
 pub fn stage(text: String) {
-    STAGED.with_borrow_mut(|staged| staged.push(text));
+    STAGED.with_borrow_mut(|staged| staged.push(Zeroizing::new(text)));
 }
 
-fn take_staged() -> Vec<String> {
+fn take_staged() -> Vec<Zeroizing<String>> {
     STAGED.take()
 }
 
@@ -153,7 +155,7 @@ impl WasmVerifier {
         let staged = take_staged();
         // As `&str`s, the type diagnose's own `Verifier::new` calls use: one
         // copy of that code in the full `.wasm` instead of two.
-        let secrets: Vec<&str> = staged.iter().map(String::as_str).collect();
+        let secrets: Vec<&str> = staged.iter().map(|secret| secret.as_str()).collect();
         settle(Self::build(scheme, &secrets, tolerance).map(Some))
     }
 
@@ -281,16 +283,19 @@ impl WasmVerifier {
 
 /// Signs `body` as a sender would; returns header names and values,
 /// alternating, joined by [`SEPARATOR`] (`""` when the call failed: see `takeError`).
+/// `secret` is taken owned (a `&str` argument's copy in wasm memory is freed
+/// unwiped) and wiped on return.
 #[wasm_bindgen]
 pub fn sign(
     scheme: &str,
-    secret: &str,
+    secret: String,
     body: &[u8],
     timestamp: Option<f64>,
     webhook_id: Option<String>,
     event_type: Option<String>,
 ) -> String {
-    settle(sign_flat(scheme, secret, body, timestamp, webhook_id, event_type).map(joined))
+    let secret = Zeroizing::new(secret);
+    settle(sign_flat(scheme, &secret, body, timestamp, webhook_id, event_type).map(joined))
 }
 
 fn sign_flat(
@@ -342,7 +347,8 @@ impl WasmEventMatcher {
     /// Compiles the staged patterns; `scope` makes a pattern without `*`
     /// match every type below it. `undefined`: see `takeError`.
     pub fn create(scope: bool) -> Option<WasmEventMatcher> {
-        let patterns = take_staged();
+        let staged = take_staged();
+        let patterns: Vec<&str> = staged.iter().map(|pattern| pattern.as_str()).collect();
         settle(
             EventMatcher::new(&patterns, scope)
                 .map(|inner| Some(WasmEventMatcher { inner }))
@@ -407,15 +413,17 @@ pub fn event_types(scheme: &str, headers: &str, count: u32, body: &[u8]) -> Vec<
 /// Decrypts a Tratta payload (base64 text as bytes) with the webhook secret.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = trattaDecrypt)]
-pub fn tratta_decrypt(secret: &str, data: &[u8]) -> Vec<u8> {
-    settle(hooksig::tratta::decrypt(secret, data).map_err(Failure::Core))
+pub fn tratta_decrypt(secret: String, data: &[u8]) -> Vec<u8> {
+    let secret = Zeroizing::new(secret);
+    settle(hooksig::tratta::decrypt(secret.as_bytes(), data).map_err(Failure::Core))
 }
 
 /// Encrypts `plaintext` as Tratta does; returns base64 text.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = trattaEncrypt)]
-pub fn tratta_encrypt(secret: &str, plaintext: &[u8]) -> String {
-    settle(hooksig::tratta::encrypt(secret, plaintext).map_err(Failure::Core))
+pub fn tratta_encrypt(secret: String, plaintext: &[u8]) -> String {
+    let secret = Zeroizing::new(secret);
+    settle(hooksig::tratta::encrypt(secret.as_bytes(), plaintext).map_err(Failure::Core))
 }
 
 #[cfg(test)]
