@@ -81,19 +81,34 @@ class HeaderList {
     } else if (Array.isArray(value)) {
       // Node gives a repeated header as an array: each element is one occurrence.
       for (const item of value) {
-        if (typeof item !== 'string' && typeof item !== 'number') {
-          throw new MalformedHeaderError(`malformed header ${name}: an array item is ${describe(item)}, not a string`);
-        }
-        this.text += name + '\0' + item + '\0';
+        this.text += name + '\0' + headerText(name, item) + '\0';
         this.count++;
       }
-    } else if (typeof value === 'number') {
-      this.text += name + '\0' + value + '\0';
-      this.count++;
     } else if (value !== undefined && value !== null) {
-      throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not a string`);
+      this.text += name + '\0' + headerText(name, value) + '\0';
+      this.count++;
     }
   }
+}
+
+/**
+ * One header value as the text the backend reads (SHARED-API.md): a string as
+ * it is; bytes (a Buffer, any typed array, an ArrayBuffer) taken as those
+ * exact bytes, one character each; a number as its decimal text.
+ */
+function headerText(name, value) {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    if (typeof value === 'bigint' || Number.isSafeInteger(value)) return String(value);
+    if (Number.isInteger(value)) return BigInt(value).toString();
+    if (Number.isFinite(value)) return String(value);
+  } else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    const bytes = ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+    return text;
+  }
+  throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not a string, bytes or a number`);
 }
 
 /**

@@ -47,15 +47,23 @@ export interface CustomScheme {
 export type SchemeInput = SchemeName | CustomScheme | (string & {});
 
 /**
+ * One header value: text (its characters stand for bytes as HTTP servers
+ * decode them: one byte each when all fit, else UTF-8), bytes (a `Buffer`,
+ * `Uint8Array` or other view, an `ArrayBuffer`: taken exactly), or a number
+ * (its decimal text).
+ */
+export type HeaderValue = string | Uint8Array | ArrayBufferView | ArrayBuffer | number;
+
+/**
  * Request headers as users have them: Node's `IncomingHttpHeaders` (`req.headers`:
  * lower-case keys, `string | string[]` values; an array is a repeated header), a
  * Fetch `Headers`, a `Map`, or `[name, value]` pairs. Names are case-insensitive.
  * `undefined` / `null` means no headers.
  */
 export type HeadersInput =
-  | { readonly [name: string]: string | readonly string[] | number | undefined | null }
-  | Iterable<readonly [string, string]>
-  | ReadonlyArray<readonly [string, string | readonly string[]]>
+  | { readonly [name: string]: HeaderValue | readonly HeaderValue[] | undefined | null }
+  | Iterable<readonly [string, HeaderValue]>
+  | ReadonlyArray<readonly [string, HeaderValue | readonly HeaderValue[]]>
   | null
   | undefined;
 

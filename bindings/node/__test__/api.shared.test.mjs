@@ -444,6 +444,35 @@ test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request 
   await rejectsHooksig(() => verifier.verifyRequest(undefined), 'invalid_body', 'undefined');
 });
 
+test('header values: bytes taken as they are, numbers as decimal text', async () => {
+  const encode = (text) => new TextEncoder().encode(text);
+  const bytesForms = (text) => [encode(text), encode(text).buffer, new DataView(encode(text).buffer)];
+  for (const signature of [...bytesForms(signatureOf), [encode(signatureOf)]]) {
+    const headers = { 'quiltt-timestamp': NOW, 'quiltt-signature': signature };
+    assert.equal(quiltt.verify(headers, BODY, { now: NOW }).timestamp, NOW);
+    assert.equal((await quiltt.verifyAsync(headers, BODY, { now: NOW })).timestamp, NOW);
+    assert.equal(quiltt.verify(Object.entries(headers), BODY, { now: NOW }).timestamp, NOW, 'pairs');
+    assert.equal(quiltt.verify(new Map(Object.entries(headers)), BODY, { now: NOW }).timestamp, NOW, 'Map');
+    if (hasDiagnose) assert.equal(quiltt.diagnose(headers, BODY, { now: NOW }), null);
+  }
+  assert.equal(quiltt.verify({ ...signed, 'Quiltt-Timestamp': [NOW] }, BODY, { now: NOW }).timestamp, NOW, 'number in an array');
+  assert.equal(quiltt.verify({ ...signed, 'Quiltt-Timestamp': BigInt(NOW) }, BODY, { now: NOW }).timestamp, NOW, 'bigint');
+  // The bytes an id was signed as verify; the Latin-1 bytes of the same text do not.
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const standard = new Verifier('standard', secret);
+  const headers = sign('standard', secret, BODY, { timestamp: NOW, webhookId: 'caf\u00e9' });
+  const utf8 = { ...headers, 'webhook-id': encode('caf\u00e9') };
+  assert.equal(standard.verify(utf8, BODY, { now: NOW }).webhookId, 'caf\u00e9');
+  const latin1 = { ...headers, 'webhook-id': Uint8Array.of(0x63, 0x61, 0x66, 0xe9) };
+  throwsHooksig(() => standard.verify(latin1, BODY, { now: NOW }), 'signature_mismatch', 'latin-1 bytes');
+  // What no header can hold stays malformed.
+  for (const [what, value] of [['NaN', NaN], ['Infinity', Infinity], ['a NUL byte', Uint8Array.of(0x31, 0, 0x32)], ['a nested array', [[signatureOf]]]]) {
+    throwsHooksig(() => quiltt.verify({ ...signed, 'Quiltt-Signature': value }, BODY, { now: NOW }), 'malformed_header', what);
+  }
+  // A 1 MiB byte value is converted without overflowing the stack.
+  throwsHooksig(() => quiltt.verify({ ...signed, 'Quiltt-Timestamp': new Uint8Array(1 << 20).fill(0x39) }, BODY, { now: NOW }), 'malformed_header', '1 MiB bytes');
+});
+
 test('no secret in messages, util.inspect, console output or JSON of verifiers and errors', async () => {
   const { inspect } = await import('node:util');
   const secret = 'hooksig-canary-secret-7d1f';
