@@ -21,6 +21,41 @@ const {
 // about what a hop to the thread pool costs.
 const ASYNC_THRESHOLD = 64 * 1024;
 
+// The largest body `verifyRequest` and the middlewares read unless told
+// otherwise (option `maxBody`; `Infinity` or `null`: no cap): 5 MiB, as no
+// provider sends webhooks near it, and it bounds what one request can make a
+// receiver buffer.
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
+/** `options.maxBody` as a number of bytes (`Infinity`: no cap). */
+function maxBodyOf(options, where) {
+  const max = options === undefined || options === null ? undefined : options.maxBody;
+  if (max === undefined) return DEFAULT_MAX_BODY;
+  if (max === null || max === Infinity) return Infinity;
+  if (typeof max !== 'number' || !(max >= 0) || !Number.isInteger(max)) {
+    throw new RangeError(`${where}: options.maxBody must be a whole number of bytes, Infinity or null`);
+  }
+  return max;
+}
+
+/**
+ * The error of a body over the cap: an InvalidBodyError answered with 413
+ * (its own `httpStatus`; the class's is 400). `how`: where the cap is raised.
+ */
+function bodyTooLarge(max, how) {
+  const error = new InvalidBodyError(
+    `invalid body: the request body is larger than ${max} bytes, the most hooksig reads; ` +
+      `raise the cap with the option maxBody (${how}; Infinity for none)`,
+  );
+  Object.defineProperty(error, 'httpStatus', { value: 413, enumerable: false, configurable: true, writable: true });
+  return error;
+}
+
+/** Content-Length as a number, or NaN when absent or unreadable. */
+function declaredLength(value) {
+  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+}
+
 const RAW_BODY_HINT =
   'pass the raw request body (Buffer, Uint8Array, ArrayBuffer or string): in Express use ' +
   "express.raw({ type: '*/*' }) instead of express.json(), in Fastify a content-type parser with " +
@@ -204,6 +239,49 @@ function call(fn) {
   }
 }
 
+const VERIFY_REQUEST_CAP = 'verifyRequest(request, { maxBody })';
+
+/**
+ * A Fetch Request's body, at most `max` bytes: a larger Content-Length is
+ * refused unread, and a streamed body is read chunk by chunk and cancelled
+ * as soon as it passes `max`, so an oversized request never sits in memory.
+ */
+async function readRequest(request, stream, max) {
+  const headers = request.headers;
+  const declared = declaredLength(headers && typeof headers.get === 'function' ? headers.get('content-length') : null);
+  if (declared > max) {
+    if (stream && typeof stream.cancel === 'function') stream.cancel().catch(() => {});
+    throw bodyTooLarge(max, VERIFY_REQUEST_CAP);
+  }
+  if (!stream || typeof stream.getReader !== 'function') {
+    const body = new Uint8Array(await request.arrayBuffer());
+    if (body.byteLength > max) throw bodyTooLarge(max, VERIFY_REQUEST_CAP);
+    return body;
+  }
+  const reader = stream.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = typeof value === 'string' ? new TextEncoder().encode(value) : bodyArg(value);
+    length += chunk.byteLength;
+    if (length > max) {
+      reader.cancel().catch(() => {});
+      throw bodyTooLarge(max, VERIFY_REQUEST_CAP);
+    }
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 /** Builds the public API over `backend` (see SHARED-API.md). */
 function createApi(backend) {
   const decoder = new TextDecoder();
@@ -274,13 +352,15 @@ function createApi(backend) {
       if (request === null || typeof request !== 'object' || typeof request.arrayBuffer !== 'function') {
         throw new InvalidBodyError(`invalid body: verifyRequest needs a Fetch Request, got ${describe(request)}`);
       }
-      if (request.bodyUsed) {
+      const max = maxBodyOf(options, 'verifyRequest');
+      const stream = request.body;
+      if (request.bodyUsed || (stream && stream.locked)) {
         throw new InvalidBodyError(
           'invalid body: the request body was already read; call verifyRequest before parsing it ' +
             '(or pass request.clone())',
         );
       }
-      const body = new Uint8Array(await request.arrayBuffer());
+      const body = await readRequest(request, stream, max);
       const verified =
         body.byteLength > ASYNC_THRESHOLD
           ? await this.verifyAsync(request.headers, body, options)
@@ -423,4 +503,4 @@ function createApi(backend) {
   });
 }
 
-module.exports = { createApi, ASYNC_THRESHOLD };
+module.exports = { createApi, ASYNC_THRESHOLD, DEFAULT_MAX_BODY, maxBodyOf, bodyTooLarge, declaredLength };

@@ -84,6 +84,16 @@ export interface VerifyOptions {
   now?: number;
 }
 
+export interface VerifyRequestOptions extends VerifyOptions {
+  /**
+   * The largest body read, in bytes: default 5 MiB (5 * 1024 * 1024);
+   * `Infinity` or `null` for no cap. A larger Content-Length is refused
+   * unread, a larger streamed body as soon as it passes the cap (the stream
+   * is cancelled), with an `InvalidBodyError` whose `httpStatus` is 413.
+   */
+  maxBody?: number | null;
+}
+
 /** What a successful verification found. */
 export interface Verified {
   /** Index of the secret that matched, in the order given to the `Verifier`. */
@@ -131,11 +141,13 @@ export class Verifier {
   /** Like `verify`, off the main thread where the backend can (the native addon: the libuv pool). */
   verifyAsync(headers: HeadersInput, body: BodyInput, options?: VerifyOptions): Promise<Verified>;
   /**
-   * Reads a Fetch `Request`'s body (`arrayBuffer()`) and verifies it with its
-   * headers: for Next.js route handlers, Hono, Remix, Workers, Deno, Bun.
-   * @throws InvalidBodyError when the body was already read
+   * Reads a Fetch `Request`'s body (at most `options.maxBody` bytes, 5 MiB by
+   * default) and verifies it with its headers: for Next.js route handlers,
+   * Hono, Remix, Workers, Deno, Bun.
+   * @throws InvalidBodyError when the body was already read (`httpStatus` 400)
+   *   or is larger than `maxBody` (`httpStatus` 413)
    */
-  verifyRequest(request: Request, options?: VerifyOptions): Promise<VerifiedRequest>;
+  verifyRequest(request: Request, options?: VerifyRequestOptions): Promise<VerifiedRequest>;
 }
 
 export interface SignOptions {
@@ -190,9 +202,10 @@ export class HooksigError extends Error {
    * request does not prove its origin (missing header, old or future
    * timestamp, wrong or unsupported signature), 400 when it cannot be checked
    * as sent (malformed header or body, failed decryption), 500 for this
-   * server's own configuration errors (secret, pattern, scheme).
+   * server's own configuration errors (secret, pattern, scheme); 413 for a
+   * body over `verifyRequest`'s `maxBody` (an `InvalidBodyError`).
    */
-  readonly httpStatus: 400 | 401 | 500;
+  readonly httpStatus: 400 | 401 | 413 | 500;
 }
 /** Every failure a bad request can cause (answer 4xx); the rest are configuration errors. */
 export class VerificationError extends HooksigError {}
@@ -219,6 +232,8 @@ export class SignatureMismatchError extends VerificationError {
 }
 export class InvalidBodyError extends VerificationError {
   readonly code: 'invalid_body';
+  /** 400; 413 when the body is over the `maxBody` cap. */
+  readonly httpStatus: 400 | 413;
 }
 export class InvalidPatternError extends HooksigError {
   readonly code: 'invalid_pattern';

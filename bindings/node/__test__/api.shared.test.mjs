@@ -507,6 +507,94 @@ test('no secret in messages, util.inspect, console output or JSON of verifiers a
   }
 });
 
+const requestDuplex = { duplex: 'half' };
+
+/** A streamed body of `total` bytes in `size`-byte chunks that records how much was pulled and whether it was cancelled. */
+function countingStream(total, size = 64 * 1024) {
+  const state = { pulled: 0, cancelled: false };
+  state.stream = new ReadableStream({
+    pull(controller) {
+      if (state.pulled >= total) {
+        controller.close();
+        return;
+      }
+      const n = Math.min(size, total - state.pulled);
+      controller.enqueue(new Uint8Array(n).fill(0x20));
+      state.pulled += n;
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return state;
+}
+
+test('verifyRequest caps the body: Content-Length first, then while streaming', { skip: typeof Request !== 'function' && 'no global Request' }, async () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const verifier = new Verifier('standard', secret);
+  const at = (extra) => ({ now: NOW, ...extra });
+  const padded = (n) => `{"p":"${' '.repeat(n - 8)}"}`;
+  const post = (body, headers, init) => new Request('http://127.0.0.1/hook', { method: 'POST', headers, body, ...init });
+  const isTooLarge = (error, max) => {
+    assert.ok(error instanceof hooksig.InvalidBodyError, `${error && error.name}: ${error && error.message}`);
+    assert.equal(error.code, 'invalid_body');
+    assert.equal(error.httpStatus, 413);
+    assert.match(error.message, new RegExp(`larger than ${max} bytes`));
+    assert.match(error.message, /maxBody/);
+    return true;
+  };
+
+  // The default cap, 5 MiB: exactly that verifies; one byte more does not.
+  const MiB5 = 5 * 1024 * 1024;
+  const full = padded(MiB5);
+  const fullHeaders = sign('standard', secret, full, { timestamp: NOW, webhookId: 'msg_cap' });
+  assert.equal((await verifier.verifyRequest(post(full, fullHeaders), at())).body.byteLength, MiB5);
+  await assert.rejects(verifier.verifyRequest(post(full + ' ', fullHeaders), at()), (e) => isTooLarge(e, MiB5));
+
+  // A chosen cap, at and past it; the class's httpStatus stays 400.
+  const body = padded(1000);
+  const headers = sign('standard', secret, body, { timestamp: NOW, webhookId: 'msg_cap' });
+  assert.equal((await verifier.verifyRequest(post(body, headers), at({ maxBody: 1000 }))).webhookId, 'msg_cap');
+  await assert.rejects(verifier.verifyRequest(post(body, headers), at({ maxBody: 999 })), (e) => isTooLarge(e, 999));
+  assert.equal(new hooksig.InvalidBodyError('probe').httpStatus, 400);
+
+  // Streamed, no Content-Length: reading stops (and the stream is cancelled) one chunk past the cap.
+  const endless = countingStream(200 * 1024 * 1024);
+  await assert.rejects(verifier.verifyRequest(post(endless.stream, headers, requestDuplex), at({ maxBody: 100_000 })), (e) => isTooLarge(e, 100000));
+  assert.ok(endless.pulled <= 100_000 + 3 * 64 * 1024, `pulled ${endless.pulled} bytes`);
+  assert.ok(endless.cancelled, 'the body stream was not cancelled');
+
+  // A Content-Length over the cap is refused before any of the body is read.
+  const declared = countingStream(200 * 1024 * 1024);
+  const big = post(declared.stream, { ...headers, 'content-length': String(200 * 1024 * 1024) }, requestDuplex);
+  await assert.rejects(verifier.verifyRequest(big, at({ maxBody: 1000 })), (e) => isTooLarge(e, 1000));
+  // (A stream fills its queue with one chunk before anyone reads.)
+  assert.ok(declared.pulled <= 64 * 1024, `pulled ${declared.pulled} bytes`);
+  assert.ok(declared.cancelled, 'the body stream was not cancelled');
+
+  // Streamed and under the cap, in many chunks: verifies.
+  const chunked = new ReadableStream({
+    start(controller) {
+      for (const byte of new TextEncoder().encode(body)) controller.enqueue(Uint8Array.of(byte));
+      controller.close();
+    },
+  });
+  assert.equal((await verifier.verifyRequest(post(chunked, headers, requestDuplex), at({ maxBody: 1000 }))).text(), body);
+
+  // No cap; a bad cap is the caller's mistake.
+  for (const maxBody of [Infinity, null]) {
+    assert.equal((await verifier.verifyRequest(post(full, fullHeaders), at({ maxBody }))).webhookId, 'msg_cap');
+  }
+  for (const maxBody of [-1, 1.5, '1000', NaN]) {
+    await assert.rejects(verifier.verifyRequest(post(body, headers), at({ maxBody })), RangeError, String(maxBody));
+  }
+
+  // A body already read, or locked by a reader, says so with the invalid_body code.
+  const locked = post(body, headers);
+  locked.body.getReader();
+  await rejectsHooksig(() => verifier.verifyRequest(locked, at()), 'invalid_body', 'locked body');
+});
+
 /** A declaration file's text, with the files its `export * from` lines name. */
 function declarationText(file) {
   const text = readFileSync(file, 'utf8');
