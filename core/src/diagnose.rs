@@ -78,7 +78,7 @@ impl Verifier {
                 *scheme != *self.scheme()
                     && profile.signature_header != self.profile.signature_header
                     && std::iter::once(profile.signature_header.as_str())
-                        .chain(profile.aliases.map(|a| a[0]))
+                        .chain(profile.aliases.map(|a| a.signature))
                         .any(|name| matches!(find_header(headers, name), Ok(Some(_)) | Err(_)))
             })
     }

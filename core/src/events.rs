@@ -21,7 +21,7 @@ use crate::verify::find_header;
 /// | `tratta` | the `X-Tratta-Event-Name` header |
 /// | `standard`, `stripe` | the body's `type` |
 /// | `github` | the `X-GitHub-Event` header, plus `.` and the body's `action` when it has one (`pull_request.opened`) |
-/// | `shopify` | the `X-Shopify-Topic` header with `/` turned into `.` (`orders/create` → `orders.create`), so topics can be matched like every other type |
+/// | `shopify` | the `X-Shopify-Topic` (or `shopify-topic`) header with `/` turned into `.` (`orders/create` → `orders.create`), so topics can be matched like every other type |
 /// | `slack` | the inner `event.type` of an `event_callback` body, else the body's `type` (`url_verification`) |
 /// | custom | its `event_header` when it names one, else the body's `type` |
 ///
@@ -94,9 +94,14 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
                 _ => event.to_owned(),
             }])
         }
-        Scheme::Shopify => Ok(vec![
-            header_text(headers, "X-Shopify-Topic")?.replace('/', "."),
-        ]),
+        Scheme::Shopify => {
+            // Shopify's 2026 spelling first when present, as verify does for the signature.
+            let topic = match find_header(headers, "shopify-topic")? {
+                Some(_) => header_text(headers, "shopify-topic")?,
+                None => header_text(headers, "X-Shopify-Topic")?,
+            };
+            Ok(vec![topic.replace('/', ".")])
+        }
         Scheme::Slack => {
             let expected = "a string \"type\" field (Events API JSON)";
             read(body, "Slack", expected, |r| {

@@ -352,12 +352,7 @@ impl<'a> Reader<'a> {
                             return self.refuse("':'");
                         }
                         let value = self.value(depth + 1)?;
-                        // A repeated name keeps its first place and its last value,
-                        // as JavaScript and Python objects do.
-                        match members.iter_mut().find(|(k, _)| *k == key) {
-                            Some(member) => member.1 = value,
-                            None => members.push((key, value)),
-                        }
+                        members.push((key, value));
                         if self.eat(b'}') {
                             break;
                         }
@@ -366,7 +361,7 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                Value::Map(members)
+                Value::Map(without_repeated_names(members))
             }
             Some(b'"') => Value::Str(self.string()?),
             _ => Value::Atom(self.scalar()?),
@@ -432,6 +427,52 @@ fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
 pub(crate) fn is_valid(bytes: &[u8]) -> bool {
     let mut reader = Reader::new(bytes);
     reader.skip().and_then(|()| reader.end()).is_ok()
+}
+
+/// Members with each repeated name merged into one that keeps the first
+/// place and the last value, as JavaScript and Python objects do. Found
+/// through one stable sort of the names, so an object of n members costs
+/// O(n log n) comparisons (a search per member would be O(n²): 100 000 keys
+/// in a 1 MiB body took 10 s).
+fn without_repeated_names<'a>(
+    members: Vec<(Cow<'a, str>, Value<'a>)>,
+) -> Vec<(Cow<'a, str>, Value<'a>)> {
+    if members.len() < 2 {
+        return members;
+    }
+    let name = |i: usize| members.get(i).map(|m| &m.0);
+    let order = crate::order::sorted_indexes(members.len(), &|a, b| name(a) < name(b));
+    // Runs of equal names, in document order within a run (the sort is stable).
+    let mut runs: Vec<&[usize]> = Vec::new();
+    let mut start = 0;
+    for end in 1..=order.len() {
+        let same = |i: usize| order.get(i).map(|&i| name(i));
+        if end == order.len() || same(end) != same(start) {
+            if end - start > 1 {
+                runs.extend(order.get(start..end));
+            }
+            start = end;
+        }
+    }
+    if runs.is_empty() {
+        return members;
+    }
+    let mut slots: Vec<Option<(Cow<'a, str>, Value<'a>)>> = members.into_iter().map(Some).collect();
+    for run in runs {
+        let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
+            continue;
+        };
+        let last_value = slots.get_mut(last).and_then(Option::take).map(|m| m.1);
+        for &i in run.iter().skip(1) {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = None;
+            }
+        }
+        if let (Some(Some(member)), Some(value)) = (slots.get_mut(first), last_value) {
+            member.1 = value;
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// A parsed document. Numbers and literals keep their source text.

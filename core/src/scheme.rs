@@ -148,7 +148,11 @@ impl Scheme {
                     name: "webhook-id".into(),
                     required: true,
                 }),
-                aliases: Some(["svix-signature", "svix-timestamp", "svix-id"]),
+                aliases: Some(Aliases {
+                    signature: "svix-signature",
+                    timestamp: Some("svix-timestamp"),
+                    id: Some("svix-id"),
+                }),
                 message: vec![
                     Id,
                     Literal(b".".to_vec()),
@@ -205,6 +209,12 @@ impl Scheme {
                 id_header: Some(IdHeader {
                     name: "X-Shopify-Webhook-Id".into(),
                     required: false,
+                }),
+                // Shopify's 2026 header names, which replace the X-Shopify-* ones.
+                aliases: Some(Aliases {
+                    signature: "shopify-hmac-sha256",
+                    timestamp: None,
+                    id: Some("shopify-webhook-id"),
                 }),
                 encoding: Encoding::Base64,
                 ..base
@@ -444,8 +454,8 @@ pub(crate) struct Profile {
     /// A separate timestamp header (KeyValue formats carry `t=` inside the signature header).
     pub timestamp_header: Option<String>,
     pub id_header: Option<IdHeader>,
-    /// Alternative names for (signature, timestamp, id), tried when the signature header is absent.
-    pub aliases: Option<[&'static str; 3]>,
+    /// Another provider spelling of the same headers, tried when the signature header is absent.
+    pub aliases: Option<Aliases>,
     pub message: Vec<MessagePart>,
     pub encoding: Encoding,
     pub key_format: KeyFormat,
@@ -456,6 +466,22 @@ impl Profile {
     pub fn has_timestamp(&self) -> bool {
         self.message.contains(&MessagePart::Timestamp)
     }
+
+    /// True when the id header is part of the signed message, so a verified
+    /// request's id cannot have been rewritten on the way.
+    pub fn signs_id(&self) -> bool {
+        self.message.contains(&MessagePart::Id)
+    }
+}
+
+/// The second spelling of a scheme's headers (Svix's `svix-*`, Shopify's
+/// unprefixed `shopify-*`). A request uses one spelling throughout: the
+/// signature header decides which.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Aliases {
+    pub signature: &'static str,
+    pub timestamp: Option<&'static str>,
+    pub id: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]

@@ -40,8 +40,12 @@ const WHSEC_PREFIX: &str = "whsec_";
 /// Turns a secret into key bytes as the scheme prescribes, rejecting what the
 /// scheme does not allow. Messages say what is wrong, never what the secret is.
 pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec<u8>>> {
-    if secret.is_empty() {
-        return Err(Error::invalid_secret("the secret is empty"));
+    if secret.trim().is_empty() {
+        return Err(Error::invalid_secret(if secret.is_empty() {
+            "the secret is empty"
+        } else {
+            "the secret is only whitespace"
+        }));
     }
     let key = match profile.key_format {
         KeyFormat::Utf8 => {
@@ -54,11 +58,11 @@ pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec
         }
         KeyFormat::Base64 => {
             let encoded = secret.strip_prefix(WHSEC_PREFIX).unwrap_or(secret);
-            Zeroizing::new(b64::decode(encoded.trim().as_bytes(), false).ok_or_else(|| {
+            decode_secret_base64(encoded.trim()).ok_or_else(|| {
                 Error::invalid_secret(
                     "this scheme's secrets are base64 (after an optional whsec_ prefix) and this one does not decode",
                 )
-            })?)
+            })?
         }
     };
     if key.len() < profile.min_secret_len {
@@ -69,6 +73,20 @@ pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec
         )));
     }
     Ok(key)
+}
+
+/// Decodes a base64 secret in constant time (`base64ct`: no table lookup or
+/// branch depends on the secret's characters), padded or not, into memory
+/// that is wiped on drop.
+fn decode_secret_base64(encoded: &str) -> Option<Zeroizing<Vec<u8>>> {
+    use base64ct::{Base64, Base64Unpadded, Encoding as _};
+    let mut out = Zeroizing::new(vec![0u8; encoded.len() / 4 * 3 + 3]);
+    let len = match encoded.ends_with('=') {
+        true => Base64::decode(encoded, &mut out).ok()?.len(),
+        false => Base64Unpadded::decode(encoded, &mut out).ok()?.len(),
+    };
+    out.truncate(len);
+    Some(out)
 }
 
 pub(crate) fn keyed_mac(key: &[u8]) -> HmacSha256 {

@@ -7,13 +7,21 @@ use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, tru
 use crate::secret::{HmacSha256, Secret, prepared_key};
 use hmac::Mac;
 use std::ffi::CStr;
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 /// Tolerance applied to timestamped schemes unless configured otherwise: five
 /// minutes either way, because a timestamp from the future is as suspect as an old one.
 pub const DEFAULT_TOLERANCE: u64 = 300;
 
 const SIGNATURE_LEN: usize = 32;
+
+/// Most entries a signature header may carry (`v1,…` items, or Stripe's and
+/// Bond's `key=value` items). Senders put one to three there (one per active
+/// secret); the cap bounds the comparisons at entries × secrets.
+pub const MAX_SIGNATURE_ENTRIES: usize = 64;
+
+/// How many distinct unsupported version labels a `no_supported_signature` message names.
+const NAMED_LABELS: usize = 4;
 type Signature = [u8; SIGNATURE_LEN];
 
 /// What a successful verification found.
@@ -23,8 +31,13 @@ pub struct Verified {
     pub key_index: usize,
     /// The signed timestamp (Unix seconds), for timestamped schemes.
     pub timestamp: Option<i64>,
-    /// The message / delivery id, where the scheme sends one.
+    /// The message / delivery id, where the request carries one.
     pub webhook_id: Option<String>,
+    /// True when the scheme signs the id (Standard Webhooks, a custom scheme
+    /// whose message has `{id}`), so it is safe to deduplicate on. GitHub's,
+    /// Shopify's and Tratta's ids come from headers outside the signature: a
+    /// relay can rewrite them and the request still verifies.
+    pub id_signed: bool,
 }
 
 /// Verifies webhooks of one scheme against one or more secrets.
@@ -136,7 +149,11 @@ impl Verifier {
         let mut names = vec![profile.signature_header.as_str()];
         names.extend(profile.timestamp_header.as_deref());
         names.extend(profile.id_header.as_ref().map(|h| h.name.as_str()));
-        names.extend(profile.aliases.iter().flatten().copied());
+        if let Some(aliases) = profile.aliases {
+            names.push(aliases.signature);
+            names.extend(aliases.timestamp);
+            names.extend(aliases.id);
+        }
         names
     }
 
@@ -163,17 +180,14 @@ impl Verifier {
         if let Some(timestamp) = request.timestamp {
             check_window(timestamp.value, now, self.tolerance)?;
         }
-        match self
-            .keys
-            .iter()
-            .position(|key| request.matches(&self.profile, key.clone(), body))
-        {
+        match request.matching_key(&self.profile, &self.keys, body) {
             Some(key_index) => Ok(Verified {
                 key_index,
                 timestamp: request.timestamp.map(|t| t.value),
                 webhook_id: request
                     .id
                     .map(|id| String::from_utf8_lossy(id).into_owned()),
+                id_signed: request.id.is_some() && self.profile.signs_id(),
             }),
             None => Err(Error::SignatureMismatch {
                 header: request.signature_header.to_owned(),
@@ -234,16 +248,41 @@ pub(crate) struct ParsedRequest<'a> {
 }
 
 impl ParsedRequest<'_> {
-    /// True when the MAC of `body` under `key` equals any received signature.
-    /// Every candidate is compared, in constant time, so the time taken says
-    /// nothing about which one (or how much of one) matched.
+    /// The index of the first key whose MAC of `body` equals a received
+    /// signature. Every key's MAC is computed and compared with every
+    /// candidate, in constant time, and the index is selected without a
+    /// branch, so the time taken says nothing about which key (or which
+    /// candidate, or how much of one) matched: only whether one did.
+    pub fn matching_key(
+        &self,
+        profile: &Profile,
+        keys: &[HmacSha256],
+        body: &[u8],
+    ) -> Option<usize> {
+        let mut found = Choice::from(0);
+        let mut index = 0u64;
+        for (i, key) in keys.iter().enumerate() {
+            let matched = self.matches_ct(profile, key.clone(), body);
+            index.conditional_assign(&(i as u64), matched & !found);
+            found |= matched;
+        }
+        // Whether some key matched is the public outcome of `verify`; only it is branched on.
+        bool::from(found).then_some(index as usize)
+    }
+
+    /// True when the MAC of `body` under `key` equals any received signature
+    /// (compared in constant time, every candidate).
     pub fn matches(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> bool {
+        self.matches_ct(profile, key, body).into()
+    }
+
+    fn matches_ct(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> Choice {
         let expected = self.mac(profile, key, body);
-        let mut found = subtle::Choice::from(0);
+        let mut found = Choice::from(0);
         for candidate in &self.signatures {
             found |= candidate.ct_eq(&expected);
         }
-        found.into()
+        found
     }
 
     pub fn mac(&self, profile: &Profile, mut key: HmacSha256, body: &[u8]) -> Signature {
@@ -362,10 +401,12 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
     let mut signature_value = find_header(headers, signature_header)?;
     if signature_value.is_none() {
         // Svix sends the same scheme under svix-* names.
-        if let Some([sig, ts, id]) = profile.aliases {
-            if let Some(value) = find_header(headers, sig)? {
+        if let Some(aliases) = profile.aliases {
+            if let Some(value) = find_header(headers, aliases.signature)? {
                 signature_value = Some(value);
-                (signature_header, timestamp_header, id_header) = (sig, Some(ts), Some(id));
+                signature_header = aliases.signature;
+                timestamp_header = aliases.timestamp.or(timestamp_header);
+                id_header = aliases.id.or(id_header);
             }
         }
     }
@@ -375,7 +416,8 @@ pub(crate) fn parse_request<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
 
     let id = match (id_header, &profile.id_header) {
         (Some(name), Some(spec)) if spec.required => Some(required(headers, name)?),
-        (Some(name), Some(_)) => find_header(headers, name)?,
+        // An empty optional id is no id, not an id that is the empty string.
+        (Some(name), Some(_)) => find_header(headers, name)?.filter(|id| !id.is_empty()),
         _ => None,
     };
     let mut timestamp = match timestamp_header {
@@ -473,17 +515,27 @@ fn collect_versioned<'a>(
 ) -> Result<Vec<Signature>> {
     let mut signatures = Vec::new();
     let mut undecodable = 0usize;
+    let mut unlabelled = 0usize;
+    // Only a few labels are named in the error, so only a few are kept: the
+    // duplicate check stays O(1) per entry however many labels an attacker sends.
     let mut other_versions: Vec<&str> = Vec::new();
-    for (entry_version, value) in entries {
+    for (count, (entry_version, value)) in entries.enumerate() {
+        if count == MAX_SIGNATURE_ENTRIES {
+            return Err(Error::malformed(
+                header,
+                format!("has more than {MAX_SIGNATURE_ENTRIES} entries"),
+            ));
+        }
         if entry_version == version.as_bytes() {
             match decode_signature(encoding, value) {
                 Some(signature) => signatures.push(signature),
                 None => undecodable += 1,
             }
+        } else if entry_version.is_empty() {
+            unlabelled += 1;
         } else {
             // Version labels are short tokens; anything else is not worth echoing.
             let label = match std::str::from_utf8(entry_version) {
-                Ok("") => "an entry without a version",
                 Ok(label)
                     if label.len() <= 8 && label.bytes().all(|b| b.is_ascii_alphanumeric()) =>
                 {
@@ -491,7 +543,7 @@ fn collect_versioned<'a>(
                 }
                 _ => "an unrecognised entry",
             };
-            if !other_versions.contains(&label) {
+            if other_versions.len() < NAMED_LABELS && !other_versions.contains(&label) {
                 other_versions.push(label);
             }
         }
@@ -506,6 +558,13 @@ fn collect_versioned<'a>(
                 "its {version} signature is not {}",
                 describe_encoding(encoding)
             ),
+        ));
+    }
+    if unlabelled > 0 {
+        // A bare token is a broken header, not a signature of another version.
+        return Err(Error::malformed(
+            header,
+            format!("has an entry without a version label; expected {version},<signature> entries"),
         ));
     }
     if other_versions.is_empty() {

@@ -75,7 +75,7 @@ fn run_verify_case(case: &Value) -> hooksig::Result<Value> {
     }
     let v = result?;
     Ok(
-        json!({ "ok": true, "key_index": v.key_index, "timestamp": v.timestamp, "webhook_id": v.webhook_id }),
+        json!({ "ok": true, "key_index": v.key_index, "timestamp": v.timestamp, "webhook_id": v.webhook_id, "id_signed": v.id_signed }),
     )
 }
 

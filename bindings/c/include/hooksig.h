@@ -456,12 +456,26 @@ bool hooksig_verified_timestamp(const struct hooksig_verified *verified, int64_t
  * The message / delivery id the request carried (`webhook-id`,
  * `X-Tratta-Webhook-ID`, `X-GitHub-Delivery`, ...), NUL-terminated and
  * valid until `hooksig_verified_free`; NULL when there was none (or
- * `verified` is NULL). Use it to drop duplicate deliveries.
+ * `verified` is NULL). Only a signed id (`hooksig_verified_id_signed`) is
+ * safe to drop duplicate deliveries on: GitHub's, Shopify's and Tratta's
+ * come from headers outside the signature, which anyone on the way can
+ * rewrite without breaking it.
  *
  * # Safety
  * `verified` is NULL or a live result.
  */
 const char *hooksig_verified_webhook_id(const struct hooksig_verified *verified);
+
+/**
+ * True when the scheme signs the id (Standard Webhooks' `webhook-id`, a
+ * custom scheme whose message has `{id}`), so `hooksig_verified_webhook_id`
+ * is as authentic as the body; false when the id header is not signed
+ * (GitHub, Shopify, Tratta), when there was no id, or `verified` is NULL.
+ *
+ * # Safety
+ * `verified` is NULL or a live result.
+ */
+bool hooksig_verified_id_signed(const struct hooksig_verified *verified);
 
 /**
  * Releases a result. NULL is ignored.

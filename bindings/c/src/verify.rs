@@ -22,6 +22,7 @@ pub struct hooksig_verified {
     key_index: usize,
     timestamp: Option<i64>,
     webhook_id: Option<CString>,
+    id_signed: bool,
 }
 
 /// Creates a verifier for `scheme` that accepts a signature made with any of
@@ -150,11 +151,13 @@ pub unsafe extern "C" fn hooksig_verify(
                 key_index,
                 timestamp,
                 webhook_id,
+                id_signed,
             } = verified;
             let found = hooksig_verified {
                 key_index,
                 timestamp,
                 webhook_id: webhook_id.map(crate::error::c_string_lossy),
+                id_signed,
             };
             // SAFETY: non-NULL `result` is writable (contract); the caller owns the object.
             unsafe { *result = Box::into_raw(Box::new(found)) };
@@ -269,7 +272,10 @@ pub unsafe extern "C" fn hooksig_verified_timestamp(
 /// The message / delivery id the request carried (`webhook-id`,
 /// `X-Tratta-Webhook-ID`, `X-GitHub-Delivery`, ...), NUL-terminated and
 /// valid until `hooksig_verified_free`; NULL when there was none (or
-/// `verified` is NULL). Use it to drop duplicate deliveries.
+/// `verified` is NULL). Only a signed id (`hooksig_verified_id_signed`) is
+/// safe to drop duplicate deliveries on: GitHub's, Shopify's and Tratta's
+/// come from headers outside the signature, which anyone on the way can
+/// rewrite without breaking it.
 ///
 /// # Safety
 /// `verified` is NULL or a live result.
@@ -281,6 +287,19 @@ pub unsafe extern "C" fn hooksig_verified_webhook_id(
     unsafe { verified.as_ref() }
         .and_then(|v| v.webhook_id.as_ref())
         .map_or(ptr::null(), |id| id.as_ptr())
+}
+
+/// True when the scheme signs the id (Standard Webhooks' `webhook-id`, a
+/// custom scheme whose message has `{id}`), so `hooksig_verified_webhook_id`
+/// is as authentic as the body; false when the id header is not signed
+/// (GitHub, Shopify, Tratta), when there was no id, or `verified` is NULL.
+///
+/// # Safety
+/// `verified` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verified_id_signed(verified: *const hooksig_verified) -> bool {
+    // SAFETY: a non-NULL pointer is a live result (contract).
+    unsafe { verified.as_ref() }.is_some_and(|v| v.id_signed)
 }
 
 /// Releases a result. NULL is ignored.

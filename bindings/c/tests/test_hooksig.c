@@ -199,6 +199,9 @@ static void run_verify_case(const cJSON *c) {
                 const char *got = hooksig_verified_webhook_id(verified);
                 check(id ? got && strcmp(id, got) == 0 : got == NULL, name, "webhook_id %s, expected %s",
                       got ? got : "(null)", id ? id : "(null)");
+                int id_signed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expect, "id_signed"));
+                check(hooksig_verified_id_signed(verified) == id_signed, name, "id_signed %d, expected %d",
+                      hooksig_verified_id_signed(verified), id_signed);
             }
         } else {
             check(status != HOOKSIG_OK && strcmp(hooksig_status_code((int)status), expect_code) == 0 &&
@@ -609,7 +612,7 @@ static void run_bad_input(void) {
           "error accessors", "NULL error");
     int64_t untouched = 42;
     check(hooksig_verified_key_index(NULL) == 0 && !hooksig_verified_timestamp(NULL, &untouched) && untouched == 42 &&
-              hooksig_verified_webhook_id(NULL) == NULL,
+              hooksig_verified_webhook_id(NULL) == NULL && !hooksig_verified_id_signed(NULL),
           "verified accessors", "NULL result");
     check(hooksig_headers_len(NULL) == 0 && hooksig_headers_items(NULL) == NULL, "headers accessors", "NULL list");
     hooksig_error_free(NULL);

@@ -290,6 +290,7 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
                 }
                 if let Some(id) = v.webhook_id {
                     out["webhook_id"] = id.into();
+                    out["id_signed"] = v.id_signed.into();
                 }
                 println!("{out}");
             } else {
@@ -298,7 +299,8 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
                     line.push_str(&format!(", timestamp {t}"));
                 }
                 if let Some(id) = v.webhook_id {
-                    line.push_str(&format!(", id {id}"));
+                    let signed = if v.id_signed { "signed" } else { "not signed" };
+                    line.push_str(&format!(", id {id} ({signed})"));
                 }
                 println!("{line}");
             }

@@ -130,8 +130,11 @@ pub struct Verified {
     pub key_index: i32,
     /// The signed timestamp (Unix seconds), for timestamped schemes.
     pub timestamp: Option<i64>,
-    /// The message / delivery id, where the scheme sends one.
+    /// The message / delivery id, where the request carries one.
     pub webhook_id: Option<String>,
+    /// True when the scheme signs the id (Standard Webhooks), so it is safe
+    /// to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
+    pub id_signed: bool,
 }
 
 impl From<hooksig::Verified> for Verified {
@@ -140,6 +143,7 @@ impl From<hooksig::Verified> for Verified {
             key_index: index(v.key_index),
             timestamp: v.timestamp,
             webhook_id: v.webhook_id,
+            id_signed: v.id_signed,
         }
     }
 }

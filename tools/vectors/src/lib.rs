@@ -226,6 +226,19 @@ impl Case {
         }
         v["now"] = json!(self.now);
         v["expect"] = self.expect.clone();
+        if self.expect["ok"] == json!(true) {
+            // Only an id that is part of the signed message can be trusted:
+            // Standard Webhooks' webhook-id, or a custom scheme's {id}.
+            let signs_id = match &self.scheme {
+                Value::String(name) => name == "standard",
+                Value::Object(custom) => custom
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| m.contains("{id}")),
+                _ => false,
+            };
+            v["expect"]["id_signed"] = json!(signs_id && !self.expect["webhook_id"].is_null());
+        }
         v
     }
 }
@@ -679,7 +692,113 @@ fn cross_cutting_cases() -> Vec<Case> {
             v.trim_start_matches("v1,").to_owned()
         }),
         body,
-        fail("no_supported_signature"),
+        fail("malformed_header"),
+    );
+    add(
+        "standard/an unlabelled token beside a valid v1 entry is ignored",
+        "standard",
+        &[std_secret],
+        replace(&std, "webhook-signature", |v| format!("BAD_SIG_NATURE {v}")),
+        body,
+        ok(0, Some(NOW), Some("msg_1")),
+    );
+    add(
+        "standard/only an unlabelled token (peer suites: BAD_SIG_NATURE)",
+        "standard",
+        &[std_secret],
+        replace(&std, "webhook-signature", |_| "BAD_SIG_NATURE".into()),
+        body,
+        fail("malformed_header"),
+    );
+    add(
+        "standard/64 entries, the valid one last",
+        "standard",
+        &[std_secret],
+        replace(&std, "webhook-signature", |v| {
+            let others: Vec<String> = (0..63).map(|i| format!("a{i:x},x")).collect();
+            format!("{} {v}", others.join(" "))
+        }),
+        body,
+        ok(0, Some(NOW), Some("msg_1")),
+    );
+    add(
+        "standard/more than 64 entries are refused before any MAC",
+        "standard",
+        &[std_secret],
+        replace(&std, "webhook-signature", |v| {
+            let others: Vec<String> = (0..64).map(|i| format!("a{i:x},x")).collect();
+            format!("{v} {}", others.join(" "))
+        }),
+        body,
+        fail("malformed_header"),
+    );
+    for secret in ["   ", "\t\n"] {
+        for scheme in ["standard", "github", "stripe", "quiltt"] {
+            let valid = signed(
+                &Scheme::from_name(scheme).expect("built-in"),
+                secrets_for(&Scheme::from_name(scheme).expect("built-in")).0,
+                body,
+                NOW,
+                "msg_1",
+            );
+            add(
+                &format!("{scheme}/a whitespace-only secret {secret:?} is invalid"),
+                scheme,
+                &[secret],
+                valid,
+                body,
+                fail("invalid_secret"),
+            );
+        }
+    }
+
+    let shopify_secret = secrets_for(&Scheme::Shopify).0;
+    let shopify = signed(&Scheme::Shopify, shopify_secret, body, NOW, "");
+    let shopify_sig = shopify[0].1.clone();
+    add(
+        "shopify/2026 header names (shopify-hmac-sha256, shopify-webhook-id)",
+        "shopify",
+        &[shopify_secret],
+        h(&[
+            ("shopify-hmac-sha256", &shopify_sig),
+            ("shopify-topic", "orders/create"),
+            ("shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+        ]),
+        body,
+        ok(0, None, Some("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043")),
+    );
+    add(
+        "shopify/2026 header names, tampered body",
+        "shopify",
+        &[shopify_secret],
+        h(&[("shopify-hmac-sha256", &shopify_sig)]),
+        b"{}",
+        fail("signature_mismatch"),
+    );
+    add(
+        "shopify/an empty webhook id is no id",
+        "shopify",
+        &[shopify_secret],
+        h(&[
+            ("X-Shopify-Hmac-Sha256", &shopify_sig),
+            ("X-Shopify-Webhook-Id", ""),
+        ]),
+        body,
+        ok(0, None, None),
+    );
+    let github_secret = secrets_for(&Scheme::Github).0;
+    let github = signed(&Scheme::Github, github_secret, body, NOW, "");
+    add(
+        "github/a rewritten X-GitHub-Delivery still verifies: the id is not signed",
+        "github",
+        &[github_secret],
+        [
+            github.clone(),
+            h(&[("X-GitHub-Delivery", "forged-by-a-relay")]),
+        ]
+        .concat(),
+        body,
+        ok(0, None, Some("forged-by-a-relay")),
     );
 
     let stripe_secret = secrets_for(&Scheme::Stripe).0;

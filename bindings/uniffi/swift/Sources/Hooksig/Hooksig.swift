@@ -1300,9 +1300,14 @@ public struct Verified: Equatable, Hashable {
      */
     public let timestamp: Int64?
     /**
-     * The message / delivery id, where the scheme sends one.
+     * The message / delivery id, where the request carries one.
      */
     public let webhookId: String?
+    /**
+     * True when the scheme signs the id (Standard Webhooks), so it is safe
+     * to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
+     */
+    public let idSigned: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1314,11 +1319,16 @@ public struct Verified: Equatable, Hashable {
          * The signed timestamp (Unix seconds), for timestamped schemes.
          */timestamp: Int64?, 
         /**
-         * The message / delivery id, where the scheme sends one.
-         */webhookId: String?) {
+         * The message / delivery id, where the request carries one.
+         */webhookId: String?, 
+        /**
+         * True when the scheme signs the id (Standard Webhooks), so it is safe
+         * to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
+         */idSigned: Bool) {
         self.keyIndex = keyIndex
         self.timestamp = timestamp
         self.webhookId = webhookId
+        self.idSigned = idSigned
     }
 
     
@@ -1339,7 +1349,8 @@ public struct FfiConverterTypeVerified: FfiConverterRustBuffer {
             try Verified(
                 keyIndex: FfiConverterInt32.read(from: &buf), 
                 timestamp: FfiConverterOptionInt64.read(from: &buf), 
-                webhookId: FfiConverterOptionString.read(from: &buf)
+                webhookId: FfiConverterOptionString.read(from: &buf), 
+                idSigned: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -1347,6 +1358,7 @@ public struct FfiConverterTypeVerified: FfiConverterRustBuffer {
         FfiConverterInt32.write(value.keyIndex, into: &buf)
         FfiConverterOptionInt64.write(value.timestamp, into: &buf)
         FfiConverterOptionString.write(value.webhookId, into: &buf)
+        FfiConverterBool.write(value.idSigned, into: &buf)
     }
 }
 

@@ -2241,9 +2241,15 @@ data class Verified (
     val `timestamp`: kotlin.Long?
     , 
     /**
-     * The message / delivery id, where the scheme sends one.
+     * The message / delivery id, where the request carries one.
      */
     val `webhookId`: kotlin.String?
+    , 
+    /**
+     * True when the scheme signs the id (Standard Webhooks), so it is safe
+     * to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
+     */
+    val `idSigned`: kotlin.Boolean
     
 ){
     
@@ -2263,19 +2269,22 @@ public object FfiConverterTypeVerified: FfiConverterRustBuffer<Verified> {
             FfiConverterInt.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
     override fun allocationSize(value: Verified) = (
             FfiConverterInt.allocationSize(value.`keyIndex`) +
             FfiConverterOptionalLong.allocationSize(value.`timestamp`) +
-            FfiConverterOptionalString.allocationSize(value.`webhookId`)
+            FfiConverterOptionalString.allocationSize(value.`webhookId`) +
+            FfiConverterBoolean.allocationSize(value.`idSigned`)
     )
 
     override fun write(value: Verified, buf: ByteBuffer) {
             FfiConverterInt.write(value.`keyIndex`, buf)
             FfiConverterOptionalLong.write(value.`timestamp`, buf)
             FfiConverterOptionalString.write(value.`webhookId`, buf)
+            FfiConverterBoolean.write(value.`idSigned`, buf)
     }
 }
 

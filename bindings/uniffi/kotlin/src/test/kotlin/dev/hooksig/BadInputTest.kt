@@ -108,7 +108,7 @@ class BadInputTest {
     @Test
     fun aValidRequestVerifiesAndDiagnosesClean() {
         val verified = quiltt().verify(signed(), body, now + 10)
-        assertEquals(Verified(keyIndex = 0, timestamp = now, webhookId = null), verified)
+        assertEquals(Verified(keyIndex = 0, timestamp = now, webhookId = null, idSigned = false), verified)
         assertNull(quiltt().diagnose(signed(), body, now + 10))
         assertEquals(0, quiltt().verify(signed(), body.decodeToString(), now).keyIndex)
     }

@@ -81,6 +81,7 @@ class VectorsTest {
             assertEquals(expect.getInt("key_index"), verified.keyIndex)
             assertEquals(expect.optionalLong("timestamp"), verified.timestamp)
             assertEquals(expect.optionalString("webhook_id"), verified.webhookId)
+            assertEquals(expect.getBoolean("id_signed"), verified.idSigned)
         } else {
             assertEquals(expect.getString("code"), codeOf(outcome))
         }
