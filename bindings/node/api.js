@@ -287,9 +287,9 @@ function createApi(backend) {
   const decoder = new TextDecoder();
   errors.setHttpStatuses(backend.httpStatusOf);
 
-  // The sync verify's key index and timestamp come back through this array
-  // (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
-  const out = new Float64Array(2);
+  // The sync verify's key index, timestamp and id-signed flag come back through
+  // this array (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
+  const out = new Float64Array(3);
 
   class Verifier {
     #inner;
@@ -325,7 +325,12 @@ function createApi(backend) {
         throw toHooksigError(error);
       }
       const timestamp = out[1];
-      return { keyIndex: out[0], timestamp: timestamp === timestamp ? timestamp : null, webhookId: webhookId ?? null };
+      return {
+        keyIndex: out[0],
+        timestamp: timestamp === timestamp ? timestamp : null,
+        webhookId: webhookId ?? null,
+        idSigned: out[2] === 1,
+      };
     }
 
     async verifyAsync(headers, body, options) {
@@ -369,6 +374,7 @@ function createApi(backend) {
         keyIndex: verified.keyIndex,
         timestamp: verified.timestamp,
         webhookId: verified.webhookId,
+        idSigned: verified.idSigned,
         body,
         text: () => decoder.decode(body),
         json: () => JSON.parse(decoder.decode(body)),

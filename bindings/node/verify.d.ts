@@ -100,8 +100,15 @@ export interface Verified {
   keyIndex: number;
   /** The signed timestamp (Unix seconds), for timestamped schemes. */
   timestamp: number | null;
-  /** The message / delivery id, where the scheme sends one. */
+  /** The message / delivery id, where the request carries one (an empty id header: `null`). */
   webhookId: string | null;
+  /**
+   * True when the scheme signs the id, so it is safe to deduplicate on:
+   * Standard Webhooks / Svix, and a custom scheme whose message has `{id}`.
+   * GitHub's, Shopify's and Tratta's ids come from headers outside the
+   * signature (a relay can rewrite them and the request still verifies): false.
+   */
+  idSigned: boolean;
 }
 
 /** A verified Fetch request, with the body it consumed. */

@@ -159,7 +159,12 @@ for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.
       for (const input of bodies) {
         const context = `${form} headers, ${typeof input === 'string' ? 'string' : 'bytes'} body`;
         if (expect.ok) {
-          const expected = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id };
+          const expected = {
+            keyIndex: expect.key_index,
+            timestamp: expect.timestamp,
+            webhookId: expect.webhook_id,
+            idSigned: expect.id_signed,
+          };
           assert.deepEqual({ ...verifier.verify(headers, input, at) }, expected, context);
           assert.deepEqual({ ...(await verifier.verifyAsync(headers, input, at)) }, expected, `${context}, async`);
           if (hasDiagnose) assert.equal(verifier.diagnose(headers, input, at), null, context);
@@ -431,6 +436,7 @@ test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request 
 
   const verified = await verifier.verifyRequest(request(), { now: NOW });
   assert.equal(verified.webhookId, 'msg_1');
+  assert.equal(verified.idSigned, true);
   assert.equal(verified.text(), body);
   assert.deepEqual(verified.json(), JSON.parse(body));
 

@@ -54,15 +54,18 @@ fn body_bytes<'a>(body: &'a Either<&[u8], String>) -> &'a [u8] {
     }
 }
 
-/// What a successful verification found (`{ keyIndex, timestamp, webhookId }`).
+/// What a successful verification found (`{ keyIndex, timestamp, webhookId, idSigned }`).
 #[napi(object, use_nullable = true)]
 pub struct Verified {
     /// Index of the secret that matched, in the order given.
     pub key_index: u32,
     /// The signed timestamp (Unix seconds), for timestamped schemes.
     pub timestamp: Option<i64>,
-    /// The message / delivery id, where the scheme sends one.
+    /// The message / delivery id, where the request carries one (an empty id header: none).
     pub webhook_id: Option<String>,
+    /// True when the scheme signs the id (Standard Webhooks, a custom scheme
+    /// whose message has `{id}`): only then is it safe to deduplicate on.
+    pub id_signed: bool,
 }
 
 impl From<hooksig::Verified> for Verified {
@@ -71,6 +74,7 @@ impl From<hooksig::Verified> for Verified {
             key_index: u32::try_from(v.key_index).unwrap_or(u32::MAX),
             timestamp: v.timestamp,
             webhook_id: v.webhook_id,
+            id_signed: v.id_signed,
         }
     }
 }
@@ -98,10 +102,10 @@ impl NativeVerifier {
         tolerance: Option<u32>,
         out: Float64Array,
     ) -> Result<Self> {
-        if out.len() < 2 {
+        if out.len() < 3 {
             return Err(napi::Error::new(
                 Code("invalid_body"),
-                "out must be a Float64Array of at least 2 elements".to_owned(),
+                "out must be a Float64Array of at least 3 elements".to_owned(),
             ));
         }
         // napi copied each secret out of its JS string: wiped when this returns.
@@ -143,8 +147,9 @@ impl NativeVerifier {
 
     /// Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
     ///
-    /// Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
-    /// `out[1]` of the constructor's `out`, and returns the webhook id:
+    /// Writes the key index to `out[0]`, the timestamp (`NaN`: none) to
+    /// `out[1]` and whether the id is signed (1 or 0) to `out[2]` of the
+    /// constructor's `out`, and returns the webhook id:
     /// building a JS object through N-API costs more than the HMAC of a small
     /// body, a typed array write does not.
     #[napi(
@@ -165,9 +170,10 @@ impl NativeVerifier {
         // SAFETY: the array is the JS layer's private scratch space, read
         // right after this synchronous call returns; JS is single-threaded,
         // so nothing else reads or writes it meanwhile.
-        if let [key_index, timestamp, ..] = unsafe { self.out.as_mut() } {
+        if let [key_index, timestamp, id_signed, ..] = unsafe { self.out.as_mut() } {
             *key_index = verified.key_index as f64;
             *timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+            *id_signed = f64::from(u8::from(verified.id_signed));
         }
         Ok(verified.webhook_id)
     }

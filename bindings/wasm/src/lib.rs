@@ -138,13 +138,14 @@ const NOW_RANGE: &str = "now must be a whole number of Unix seconds";
 
 /// A verifier for one scheme and one or more secrets (newest first).
 ///
-/// A successful `verify` returns the webhook id and leaves the key index and
-/// timestamp in `lastKeyIndex` / `lastTimestamp`: two number getters cost less
-/// than building a JS object, or a typed array wasm-bindgen copies both ways.
+/// A successful `verify` returns the webhook id and leaves the key index,
+/// timestamp and whether the id is signed in `lastKeyIndex` / `lastTimestamp`
+/// / `lastIdSigned`: number getters cost less than building a JS object, or a
+/// typed array wasm-bindgen copies both ways.
 #[wasm_bindgen(js_name = WasmVerifier)]
 pub struct WasmVerifier {
     inner: hooksig::Verifier,
-    last: Cell<[f64; 2]>,
+    last: Cell<[f64; 3]>,
 }
 
 #[wasm_bindgen(js_class = WasmVerifier)]
@@ -174,7 +175,7 @@ impl WasmVerifier {
         }
         Ok(WasmVerifier {
             inner,
-            last: Cell::new([f64::NAN; 2]),
+            last: Cell::new([f64::NAN; 3]),
         })
     }
 
@@ -206,6 +207,12 @@ impl WasmVerifier {
     #[wasm_bindgen(getter, js_name = lastTimestamp)]
     pub fn last_timestamp(&self) -> f64 {
         self.last.get()[1]
+    }
+
+    /// Whether the id of the last successful `verify` is signed (1) or not (0).
+    #[wasm_bindgen(getter, js_name = lastIdSigned)]
+    pub fn last_id_signed(&self) -> f64 {
+        self.last.get()[2]
     }
 
     /// Verifies a request whose body is bytes; returns the webhook id (see `takeError`).
@@ -261,6 +268,7 @@ impl WasmVerifier {
         self.last.set([
             verified.key_index as f64,
             verified.timestamp.map_or(f64::NAN, |t| t as f64),
+            f64::from(u8::from(verified.id_signed)),
         ]);
         Ok(verified.webhook_id)
     }
@@ -481,7 +489,7 @@ mod tests {
             .verify_bytes(&joined, count, b"{}", Some(1_700_000_005.0))
             .unwrap();
         assert_eq!(id.as_deref(), Some("msg_1"));
-        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0]);
+        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0, 1.0]);
         let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
         assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
         #[cfg(feature = "diagnose")]

@@ -92,6 +92,7 @@ for (const entry of ['web/workerd.js', 'web/index.js', 'web/verify/workerd.js', 
       keyIndex: 0,
       timestamp: 1_700_000_000,
       webhookId: 'msg_1',
+      idSigned: true,
     });
     assert.throws(() => verifier.verify(headers, body + ' ', { now: 1_700_000_000 }), hooksig.SignatureMismatchError);
     // Without a fixed clock the time comes from Date.now(), not from a wasm panic.
