@@ -28,32 +28,23 @@ const ASYNC_THRESHOLD = 64 * 1024;
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 
 /** `options.maxBody` as a number of bytes (`Infinity`: no cap). */
-function maxBodyOf(options, where) {
-  const max = options === undefined || options === null ? undefined : options.maxBody;
+function maxBodyOf(options) {
+  const max = options == null ? undefined : options.maxBody;
   if (max === undefined) return DEFAULT_MAX_BODY;
   if (max === null || max === Infinity) return Infinity;
-  if (typeof max !== 'number' || !(max >= 0) || !Number.isInteger(max)) {
-    throw new RangeError(`${where}: options.maxBody must be a whole number of bytes, Infinity or null`);
-  }
+  if (!(Number.isInteger(max) && max >= 0)) throw new RangeError('options.maxBody must be a number of bytes, Infinity or null');
   return max;
 }
 
 /**
  * The error of a body over the cap: an InvalidBodyError answered with 413
- * (its own `httpStatus`; the class's is 400). `how`: where the cap is raised.
+ * (its own `httpStatus`; the class's is 400). `of`: whose option maxBody is.
  */
-function bodyTooLarge(max, how) {
+function bodyTooLarge(max, of = 'verifyRequest') {
   const error = new InvalidBodyError(
-    `invalid body: the request body is larger than ${max} bytes, the most hooksig reads; ` +
-      `raise the cap with the option maxBody (${how}; Infinity for none)`,
+    `invalid body: the request body is larger than ${max} bytes; raise the cap with ${of}'s option maxBody (Infinity: none)`,
   );
-  Object.defineProperty(error, 'httpStatus', { value: 413, enumerable: false, configurable: true, writable: true });
-  return error;
-}
-
-/** Content-Length as a number, or NaN when absent or unreadable. */
-function declaredLength(value) {
-  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Object.defineProperty(error, 'httpStatus', { value: 413 });
 }
 
 const RAW_BODY_HINT =
@@ -133,17 +124,14 @@ class HeaderList {
  */
 function headerText(name, value) {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    if (typeof value === 'bigint' || Number.isSafeInteger(value)) return String(value);
-    if (Number.isInteger(value)) return BigInt(value).toString();
-    if (Number.isFinite(value)) return String(value);
-  } else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    const bytes = ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    const bytes = bodyArg(value);
     let text = '';
     for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
     return text;
   }
-  throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not a string, bytes or a number`);
+  throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not text, bytes or a number`);
 }
 
 /**
@@ -239,36 +227,29 @@ function call(fn) {
   }
 }
 
-const VERIFY_REQUEST_CAP = 'verifyRequest(request, { maxBody })';
-
 /**
  * A Fetch Request's body, at most `max` bytes: a larger Content-Length is
  * refused unread, and a streamed body is read chunk by chunk and cancelled
  * as soon as it passes `max`, so an oversized request never sits in memory.
  */
 async function readRequest(request, stream, max) {
-  const headers = request.headers;
-  const declared = declaredLength(headers && typeof headers.get === 'function' ? headers.get('content-length') : null);
-  if (declared > max) {
-    if (stream && typeof stream.cancel === 'function') stream.cancel().catch(() => {});
-    throw bodyTooLarge(max, VERIFY_REQUEST_CAP);
+  // Absent: null, 0; unreadable: NaN; neither is over the cap.
+  if (Number(request.headers.get('content-length')) > max) {
+    if (stream) stream.cancel().catch(() => {});
+    throw bodyTooLarge(max);
   }
-  if (!stream || typeof stream.getReader !== 'function') {
-    const body = new Uint8Array(await request.arrayBuffer());
-    if (body.byteLength > max) throw bodyTooLarge(max, VERIFY_REQUEST_CAP);
-    return body;
-  }
+  if (!stream) return new Uint8Array(0); // a request without a body
   const reader = stream.getReader();
   const chunks = [];
   let length = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const chunk = typeof value === 'string' ? new TextEncoder().encode(value) : bodyArg(value);
+    const chunk = bodyArg(value);
     length += chunk.byteLength;
     if (length > max) {
       reader.cancel().catch(() => {});
-      throw bodyTooLarge(max, VERIFY_REQUEST_CAP);
+      throw bodyTooLarge(max);
     }
     chunks.push(chunk);
   }
@@ -357,7 +338,7 @@ function createApi(backend) {
       if (request === null || typeof request !== 'object' || typeof request.arrayBuffer !== 'function') {
         throw new InvalidBodyError(`invalid body: verifyRequest needs a Fetch Request, got ${describe(request)}`);
       }
-      const max = maxBodyOf(options, 'verifyRequest');
+      const max = maxBodyOf(options);
       const stream = request.body;
       if (request.bodyUsed || (stream && stream.locked)) {
         throw new InvalidBodyError(
@@ -509,4 +490,4 @@ function createApi(backend) {
   });
 }
 
-module.exports = { createApi, ASYNC_THRESHOLD, DEFAULT_MAX_BODY, maxBodyOf, bodyTooLarge, declaredLength };
+module.exports = { createApi, ASYNC_THRESHOLD, maxBodyOf, bodyTooLarge };

@@ -2,9 +2,9 @@
 // `hooksig/express`: Express (or plain `node:http`) middleware that verifies a
 // webhook before any handler sees it.
 const { Verifier, InvalidBodyError } = require('./index.js');
-const { statusOf, verifyBody, readBody, bodyTakenError, bodyTooLarge, maxBodyOf, declaredLength } = require('./middleware.js');
+const { statusOf, verifyBody, readBody, bodyTakenError, bodyTooLarge, maxBodyOf } = require('./middleware.js');
 
-const CAP = 'verifyWebhook(verifier, { maxBody })';
+const CAP = 'verifyWebhook';
 
 const MOUNT = "mount verifyWebhook before express.json() and other body parsers, or put express.raw({ type: '*/*' }) in front of it";
 const PARSED = `invalid body: req.body is a parsed object, but the signature covers the raw bytes; ${MOUNT}`;
@@ -26,7 +26,7 @@ function rawBody(req, max) {
     return Promise.reject(bodyTakenError(PARSED));
   }
   if (req._body || req.readableEnded || req.readableDidRead) return Promise.reject(bodyTakenError(TAKEN));
-  return readBody(req, declaredLength(req.headers['content-length']), max, CAP).then((raw) => {
+  return readBody(req, Number(req.headers['content-length']), max, CAP).then((raw) => {
     req.body = raw;
     return raw;
   });
@@ -47,7 +47,7 @@ function verifyWebhook(verifier, options = {}) {
     throw new TypeError('hooksig/express: verifyWebhook(verifier) needs a hooksig Verifier');
   }
   // `limit`: this option's name before hooksig 0.2 (bytes, as maxBody).
-  const max = maxBodyOf(options && options.maxBody === undefined && options.limit !== undefined ? { maxBody: options.limit } : options, 'verifyWebhook');
+  const max = maxBodyOf(options && options.maxBody === undefined && options.limit !== undefined ? { maxBody: options.limit } : options);
 
   return function hooksigVerify(req, res, next) {
     rawBody(req, max)

@@ -2,9 +2,9 @@
 // `hooksig/fastify`: a Fastify plugin that keeps request bodies raw in its
 // scope and verifies every request there before validation and handlers.
 const { Verifier } = require('./index.js');
-const { statusOf, verifyBody, readBody, bodyTakenError, maxBodyOf, declaredLength } = require('./middleware.js');
+const { statusOf, verifyBody, readBody, bodyTakenError, maxBodyOf } = require('./middleware.js');
 
-const CAP = 'register(hooksigFastify, { verifier, maxBody }), or the route option bodyLimit';
+const CAP = 'hooksig/fastify';
 
 const PARSED =
   'invalid body: request.body is not the raw bytes: a content-type parser added after hooksig/fastify in its scope ' +
@@ -30,7 +30,7 @@ function hooksigFastify(fastify, options, done) {
   }
   let max;
   try {
-    max = maxBodyOf(options, 'hooksig/fastify');
+    max = maxBodyOf(options);
   } catch (error) {
     done(error);
     return;
@@ -43,7 +43,7 @@ function hooksigFastify(fastify, options, done) {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, parsed) => {
     const cap = request.routeOptions.config?.hooksigMaxBody ?? max;
-    readBody(payload, declaredLength(request.headers['content-length']), cap, CAP).then(
+    readBody(payload, Number(request.headers['content-length']), cap, CAP).then(
       (body) => parsed(null, body),
       (error) => {
         if (statusOf(error) === 413) {

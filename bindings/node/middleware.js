@@ -3,7 +3,7 @@
 // body under a cap, the HTTP status of a rejected request, and verifying a
 // raw body off the main thread when it is large.
 const { VerificationError, InvalidBodyError } = require('./errors.js');
-const { ASYNC_THRESHOLD, DEFAULT_MAX_BODY, maxBodyOf, bodyTooLarge, declaredLength } = require('./api.js');
+const { ASYNC_THRESHOLD, maxBodyOf, bodyTooLarge } = require('./api.js');
 
 /**
  * The HTTP status for a rejected request (the core's `httpStatus`: 401 or
@@ -95,6 +95,4 @@ module.exports = {
   bodyTakenError,
   bodyTooLarge,
   maxBodyOf,
-  declaredLength,
-  DEFAULT_MAX_BODY,
 };
