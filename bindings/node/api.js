@@ -21,6 +21,32 @@ const {
 // about what a hop to the thread pool costs.
 const ASYNC_THRESHOLD = 64 * 1024;
 
+// The largest body `verifyRequest` and the middlewares read unless told
+// otherwise (option `maxBody`; `Infinity` or `null`: no cap): 5 MiB, as no
+// provider sends webhooks near it, and it bounds what one request can make a
+// receiver buffer.
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
+/** `options.maxBody` as a number of bytes (`Infinity`: no cap). */
+function maxBodyOf(options) {
+  const max = options == null ? undefined : options.maxBody;
+  if (max === undefined) return DEFAULT_MAX_BODY;
+  if (max === null || max === Infinity) return Infinity;
+  if (!(Number.isInteger(max) && max >= 0)) throw new RangeError('options.maxBody must be a number of bytes, Infinity or null');
+  return max;
+}
+
+/**
+ * The error of a body over the cap: an InvalidBodyError answered with 413
+ * (its own `httpStatus`; the class's is 400). `of`: whose option maxBody is.
+ */
+function bodyTooLarge(max, of = 'verifyRequest') {
+  const error = new InvalidBodyError(
+    `invalid body: the request body is larger than ${max} bytes; raise the cap with ${of}'s option maxBody (Infinity: none)`,
+  );
+  return Object.defineProperty(error, 'httpStatus', { value: 413 });
+}
+
 const RAW_BODY_HINT =
   'pass the raw request body (Buffer, Uint8Array, ArrayBuffer or string): in Express use ' +
   "express.raw({ type: '*/*' }) instead of express.json(), in Fastify a content-type parser with " +
@@ -81,19 +107,31 @@ class HeaderList {
     } else if (Array.isArray(value)) {
       // Node gives a repeated header as an array: each element is one occurrence.
       for (const item of value) {
-        if (typeof item !== 'string' && typeof item !== 'number') {
-          throw new MalformedHeaderError(`malformed header ${name}: an array item is ${describe(item)}, not a string`);
-        }
-        this.text += name + '\0' + item + '\0';
+        this.text += name + '\0' + headerText(name, item) + '\0';
         this.count++;
       }
-    } else if (typeof value === 'number') {
-      this.text += name + '\0' + value + '\0';
-      this.count++;
     } else if (value !== undefined && value !== null) {
-      throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not a string`);
+      this.text += name + '\0' + headerText(name, value) + '\0';
+      this.count++;
     }
   }
+}
+
+/**
+ * One header value as the text the backend reads (SHARED-API.md): a string as
+ * it is; bytes (a Buffer, any typed array, an ArrayBuffer) taken as those
+ * exact bytes, one character each; a number as its decimal text.
+ */
+function headerText(name, value) {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    const bytes = bodyArg(value);
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+    return text;
+  }
+  throw new MalformedHeaderError(`malformed header ${name}: the value is ${describe(value)}, not text, bytes or a number`);
 }
 
 /**
@@ -189,14 +227,50 @@ function call(fn) {
   }
 }
 
+/**
+ * A Fetch Request's body, at most `max` bytes: a larger Content-Length is
+ * refused unread, and a streamed body is read chunk by chunk and cancelled
+ * as soon as it passes `max`, so an oversized request never sits in memory.
+ */
+async function readRequest(request, stream, max) {
+  // Absent: null, 0; unreadable: NaN; neither is over the cap.
+  if (Number(request.headers.get('content-length')) > max) {
+    if (stream) stream.cancel().catch(() => {});
+    throw bodyTooLarge(max);
+  }
+  if (!stream) return new Uint8Array(0); // a request without a body
+  const reader = stream.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = bodyArg(value);
+    length += chunk.byteLength;
+    if (length > max) {
+      reader.cancel().catch(() => {});
+      throw bodyTooLarge(max);
+    }
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 /** Builds the public API over `backend` (see SHARED-API.md). */
 function createApi(backend) {
   const decoder = new TextDecoder();
   errors.setHttpStatuses(backend.httpStatusOf);
 
-  // The sync verify's key index and timestamp come back through this array
-  // (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
-  const out = new Float64Array(2);
+  // The sync verify's key index, timestamp and id-signed flag come back through
+  // this array (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
+  const out = new Float64Array(3);
 
   class Verifier {
     #inner;
@@ -232,7 +306,12 @@ function createApi(backend) {
         throw toHooksigError(error);
       }
       const timestamp = out[1];
-      return { keyIndex: out[0], timestamp: timestamp === timestamp ? timestamp : null, webhookId: webhookId ?? null };
+      return {
+        keyIndex: out[0],
+        timestamp: timestamp === timestamp ? timestamp : null,
+        webhookId: webhookId ?? null,
+        idSigned: out[2] === 1,
+      };
     }
 
     async verifyAsync(headers, body, options) {
@@ -259,13 +338,15 @@ function createApi(backend) {
       if (request === null || typeof request !== 'object' || typeof request.arrayBuffer !== 'function') {
         throw new InvalidBodyError(`invalid body: verifyRequest needs a Fetch Request, got ${describe(request)}`);
       }
-      if (request.bodyUsed) {
+      const max = maxBodyOf(options);
+      const stream = request.body;
+      if (request.bodyUsed || (stream && stream.locked)) {
         throw new InvalidBodyError(
           'invalid body: the request body was already read; call verifyRequest before parsing it ' +
             '(or pass request.clone())',
         );
       }
-      const body = new Uint8Array(await request.arrayBuffer());
+      const body = await readRequest(request, stream, max);
       const verified =
         body.byteLength > ASYNC_THRESHOLD
           ? await this.verifyAsync(request.headers, body, options)
@@ -274,6 +355,7 @@ function createApi(backend) {
         keyIndex: verified.keyIndex,
         timestamp: verified.timestamp,
         webhookId: verified.webhookId,
+        idSigned: verified.idSigned,
         body,
         text: () => decoder.decode(body),
         json: () => JSON.parse(decoder.decode(body)),
@@ -408,4 +490,4 @@ function createApi(backend) {
   });
 }
 
-module.exports = { createApi, ASYNC_THRESHOLD };
+module.exports = { createApi, ASYNC_THRESHOLD, maxBodyOf, bodyTooLarge };

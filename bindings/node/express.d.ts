@@ -2,7 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Verifier, Verified } from './index.js';
 
 export interface VerifyWebhookOptions {
-  /** The largest body read, in bytes (default 5 MiB; larger gets 413). */
+  /**
+   * The largest body accepted, in bytes: default 5 MiB (5 * 1024 * 1024);
+   * `Infinity` or `null` for no cap. A larger Content-Length is answered 413
+   * unread, a larger streamed body as soon as it passes the cap (413, body
+   * `invalid_body`, `Connection: close`). Behind `express.raw()`, its own
+   * `limit` (100 KB unless set) refuses first; this cap still applies to the
+   * Buffer it leaves.
+   */
+  maxBody?: number | null;
+  /** @deprecated the former name of `maxBody`. */
   limit?: number;
 }
 
@@ -18,7 +27,10 @@ export interface WebhookRequest extends IncomingMessage {
 
 /**
  * Express (or `node:http`) middleware: verifies the raw body (from `express.raw()`,
- * or read here when no parser ran) and answers 401 / 400 with the error code.
+ * or read here when no parser ran) and answers 401 / 400 / 413 with the error
+ * code. A body another parser took first (`express.json()` mounted before it)
+ * goes to the error handler as an `InvalidBodyError` (`status` 400) saying how
+ * to mount it.
  * @example
  * app.post('/webhooks/quiltt', verifyWebhook(new Verifier('quiltt', secret)), (req, res) => {
  *   const payload = JSON.parse(req.body); // the verified raw Buffer

@@ -2,70 +2,74 @@
 // `hooksig/express`: Express (or plain `node:http`) middleware that verifies a
 // webhook before any handler sees it.
 const { Verifier, InvalidBodyError } = require('./index.js');
-const { statusOf, verifyBody } = require('./middleware.js');
+const { statusOf, verifyBody, readBody, bodyTakenError, bodyTooLarge, maxBodyOf } = require('./middleware.js');
 
-const DEFAULT_LIMIT = 5 * 1024 * 1024;
+const CAP = 'verifyWebhook';
 
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let length = 0;
-    req.on('data', (chunk) => {
-      if (length > limit) return; // already refused: drain the rest so the 413 reaches the client
-      length += chunk.length;
-      if (length > limit) {
-        chunks.length = 0;
-        reject(Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, length)));
-    req.on('error', reject);
+const MOUNT = "mount verifyWebhook before express.json() and other body parsers, or put express.raw({ type: '*/*' }) in front of it";
+const PARSED = `invalid body: req.body is a parsed object, but the signature covers the raw bytes; ${MOUNT}`;
+const TAKEN = `invalid body: another middleware read the request body and left no raw body in req.body; ${MOUNT}`;
+
+/**
+ * The raw body: the Buffer `express.raw()` left in `req.body` (or the string
+ * `express.text()` left), or read here, at most `max` bytes. Rejects with the
+ * fix when another parser took the body first.
+ */
+function rawBody(req, max) {
+  const body = req.body;
+  if (Buffer.isBuffer(body) || typeof body === 'string') {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    return length > max ? Promise.reject(bodyTooLarge(max, CAP)) : Promise.resolve(body);
+  }
+  if (body !== undefined && body !== null) {
+    // express.json() and the like: verify refuses a parsed object with the fix.
+    return Promise.reject(bodyTakenError(PARSED));
+  }
+  if (req._body || req.readableEnded || req.readableDidRead) return Promise.reject(bodyTakenError(TAKEN));
+  return readBody(req, Number(req.headers['content-length']), max, CAP).then((raw) => {
+    req.body = raw;
+    return raw;
   });
 }
 
 /**
  * Verifies each request with `verifier`. Uses the Buffer `express.raw()` left in
- * `req.body`, or reads the body itself when no body parser ran; afterwards
- * `req.body` is the raw Buffer and `req.webhook` what verification found.
- * A rejected request gets 401 (no, old or wrong signature) or 400 (malformed),
- * with the error code as the whole response body.
+ * `req.body`, or reads the body itself (at most `maxBody` bytes) when no body
+ * parser ran; afterwards `req.body` is the raw Buffer and `req.webhook` what
+ * verification found. A rejected request gets 401 (no, old or wrong
+ * signature), 400 (malformed) or 413 (body over `maxBody`), with the error
+ * code as the whole response body. A body another parser took first is the
+ * server's mistake: the error handler gets an `InvalidBodyError` (status 400)
+ * saying how to mount the middleware.
  */
 function verifyWebhook(verifier, options = {}) {
   if (!(verifier instanceof Verifier)) {
     throw new TypeError('hooksig/express: verifyWebhook(verifier) needs a hooksig Verifier');
   }
-  const limit = options.limit ?? DEFAULT_LIMIT;
+  // `limit`: this option's name before hooksig 0.2 (bytes, as maxBody).
+  const max = maxBodyOf(options && options.maxBody === undefined && options.limit !== undefined ? { maxBody: options.limit } : options);
 
   return function hooksigVerify(req, res, next) {
-    // express.raw() leaves a Buffer, express.text() a string; another parser
-    // (express.json()) leaves an object, which verify rejects with the fix.
-    const parsed = Buffer.isBuffer(req.body) || typeof req.body === 'string' || req._body || req.readableEnded;
-    const body = parsed ? Promise.resolve(req.body) : readBody(req, limit);
-    body
-      .then((raw) => {
-        if (!parsed) req.body = raw;
-        return verifyBody(verifier, req.headers, raw);
-      })
+    rawBody(req, max)
+      .then((raw) => verifyBody(verifier, req.headers, raw))
       .then(
         (verified) => {
           req.webhook = verified;
           next();
         },
         (error) => {
-          // A body another parser consumed is this server's bug, not the
-          // sender's: the error handler gets it, with the fix in its message.
-          const serverBug = parsed && error instanceof InvalidBodyError;
-          const status = serverBug ? undefined : (statusOf(error) ?? error.status);
+          // A body another parser took (status 400 already set) and a client
+          // that went away are the error handler's, as body-parser does.
+          const status = error instanceof InvalidBodyError && error.status !== undefined ? undefined : statusOf(error);
           if (status === undefined || res.headersSent) {
             next(error);
             return;
           }
           res.statusCode = status;
           res.setHeader('content-type', 'text/plain; charset=utf-8');
+          // Past the cap the rest of the body is not read: close the connection after answering.
           if (status === 413) res.setHeader('connection', 'close');
-          res.end(error.code ?? 'payload_too_large');
+          res.end(error.code);
         },
       );
   };

@@ -3,11 +3,19 @@ import type { Verifier, Verified } from './index.js';
 export interface HooksigFastifyOptions {
   /** The verifier every request in the scope must pass. */
   verifier: Verifier;
+  /**
+   * The largest body read, in bytes: default 5 MiB (5 * 1024 * 1024);
+   * `Infinity` or `null` for no cap. A route's own `bodyLimit` takes
+   * precedence; Fastify's server-wide `bodyLimit` does not apply in the
+   * scope, whose parsers the plugin replaces. Over the cap: 413, body
+   * `invalid_body`, `Connection: close`.
+   */
+  maxBody?: number | null;
 }
 
 /**
  * Fastify plugin: raw Buffer bodies and verification for every route of the
- * scope it is registered in (401 / 400 with the error code as the body).
+ * scope it is registered in (401 / 400 / 413 with the error code as the body).
  * @example
  * app.register(async (hooks) => {
  *   await hooks.register(hooksigFastify, { verifier: new Verifier('bond', secret) });

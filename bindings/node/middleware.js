@@ -1,12 +1,13 @@
 'use strict';
-// What the Express middleware and the Fastify plugin share: the HTTP status of
-// a rejected request, and verifying a raw body off the main thread when it is large.
-const { VerificationError } = require('./errors.js');
-const { ASYNC_THRESHOLD } = require('./api.js');
+// What the Express middleware and the Fastify plugin share: reading a raw
+// body under a cap, the HTTP status of a rejected request, and verifying a
+// raw body off the main thread when it is large.
+const { VerificationError, InvalidBodyError } = require('./errors.js');
+const { ASYNC_THRESHOLD, maxBodyOf, bodyTooLarge } = require('./api.js');
 
 /**
  * The HTTP status for a rejected request (the core's `httpStatus`: 401 or
- * 400), or `undefined` for a server-side error.
+ * 400; 413 for a body over the cap), or `undefined` for a server-side error.
  */
 function statusOf(error) {
   return error instanceof VerificationError ? error.httpStatus : undefined;
@@ -23,4 +24,75 @@ function verifyBody(verifier, headers, body) {
   }
 }
 
-module.exports = { statusOf, verifyBody };
+/** The error of a client that went away before its body was complete (as body-parser names it). */
+function aborted() {
+  return Object.assign(new Error('request aborted before its body was complete'), {
+    code: 'ECONNABORTED',
+    status: 400,
+    statusCode: 400,
+    type: 'request.aborted',
+  });
+}
+
+/**
+ * Reads a Node stream (an `IncomingMessage`, or what a Fastify preParsing hook
+ * made of it) into one Buffer of at most `max` bytes. A `declared`
+ * Content-Length over `max` is refused before reading; a body that grows past
+ * `max` is refused at that chunk, and what still arrives is discarded, not
+ * kept, until the response (with `Connection: close`) ends the connection.
+ * Settles exactly once: a client that closes early rejects it (`aborted()`).
+ */
+function readBody(stream, declared, max, how) {
+  return new Promise((resolve, reject) => {
+    // Listeners stay attached: after settling they only discard, and a late
+    // 'error' of the stream must not find it without a listener.
+    let settled = false;
+    const fail = (error) => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      reject(error);
+    };
+    const chunks = [];
+    let length = 0;
+    stream.on('error', (error) => fail(error && error.code === 'ECONNRESET' ? aborted() : error));
+    stream.on('close', () => fail(aborted()));
+    if (declared > max) {
+      fail(bodyTooLarge(max, how));
+      stream.resume();
+      return;
+    }
+    stream.on('data', (chunk) => {
+      if (settled) return;
+      if (typeof chunk === 'string') chunk = Buffer.from(chunk);
+      length += chunk.length;
+      if (length > max) {
+        fail(bodyTooLarge(max, how));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+    });
+    stream.resume();
+  });
+}
+
+/** The error for a body another middleware or parser took first: the receiver's mistake. */
+function bodyTakenError(message) {
+  const error = new InvalidBodyError(message);
+  // Framework error handlers read `status` / `statusCode`: answer 400, as for any invalid_body.
+  return Object.assign(error, { status: 400, statusCode: 400 });
+}
+
+module.exports = {
+  statusOf,
+  verifyBody,
+  readBody,
+  bodyTakenError,
+  bodyTooLarge,
+  maxBodyOf,
+};

@@ -33,8 +33,9 @@ export declare class Verifier {
   /**
    * Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
    *
-   * Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
-   * `out[1]` of the constructor's `out`, and returns the webhook id:
+   * Writes the key index to `out[0]`, the timestamp (`NaN`: none) to
+   * `out[1]` and whether the id is signed (1 or 0) to `out[2]` of the
+   * constructor's `out`, and returns the webhook id:
    * building a JS object through N-API costs more than the HMAC of a small
    * body, a typed array write does not.
    */
@@ -74,12 +75,17 @@ export interface UnknownPattern {
   suggestion: string | null
 }
 
-/** What a successful verification found (`{ keyIndex, timestamp, webhookId }`). */
+/** What a successful verification found (`{ keyIndex, timestamp, webhookId, idSigned }`). */
 export interface Verified {
   /** Index of the secret that matched, in the order given. */
   keyIndex: number
   /** The signed timestamp (Unix seconds), for timestamped schemes. */
   timestamp: number | null
-  /** The message / delivery id, where the scheme sends one. */
+  /** The message / delivery id, where the request carries one (an empty id header: none). */
   webhookId: string | null
+  /**
+   * True when the scheme signs the id (Standard Webhooks, a custom scheme
+   * whose message has `{id}`): only then is it safe to deduplicate on.
+   */
+  idSigned: boolean
 }

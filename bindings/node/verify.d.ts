@@ -47,15 +47,23 @@ export interface CustomScheme {
 export type SchemeInput = SchemeName | CustomScheme | (string & {});
 
 /**
+ * One header value: text (its characters stand for bytes as HTTP servers
+ * decode them: one byte each when all fit, else UTF-8), bytes (a `Buffer`,
+ * `Uint8Array` or other view, an `ArrayBuffer`: taken exactly), or a number
+ * (its decimal text).
+ */
+export type HeaderValue = string | Uint8Array | ArrayBufferView | ArrayBuffer | number;
+
+/**
  * Request headers as users have them: Node's `IncomingHttpHeaders` (`req.headers`:
  * lower-case keys, `string | string[]` values; an array is a repeated header), a
  * Fetch `Headers`, a `Map`, or `[name, value]` pairs. Names are case-insensitive.
  * `undefined` / `null` means no headers.
  */
 export type HeadersInput =
-  | { readonly [name: string]: string | readonly string[] | number | undefined | null }
-  | Iterable<readonly [string, string]>
-  | ReadonlyArray<readonly [string, string | readonly string[]]>
+  | { readonly [name: string]: HeaderValue | readonly HeaderValue[] | undefined | null }
+  | Iterable<readonly [string, HeaderValue]>
+  | ReadonlyArray<readonly [string, HeaderValue | readonly HeaderValue[]]>
   | null
   | undefined;
 
@@ -76,14 +84,31 @@ export interface VerifyOptions {
   now?: number;
 }
 
+export interface VerifyRequestOptions extends VerifyOptions {
+  /**
+   * The largest body read, in bytes: default 5 MiB (5 * 1024 * 1024);
+   * `Infinity` or `null` for no cap. A larger Content-Length is refused
+   * unread, a larger streamed body as soon as it passes the cap (the stream
+   * is cancelled), with an `InvalidBodyError` whose `httpStatus` is 413.
+   */
+  maxBody?: number | null;
+}
+
 /** What a successful verification found. */
 export interface Verified {
   /** Index of the secret that matched, in the order given to the `Verifier`. */
   keyIndex: number;
   /** The signed timestamp (Unix seconds), for timestamped schemes. */
   timestamp: number | null;
-  /** The message / delivery id, where the scheme sends one. */
+  /** The message / delivery id, where the request carries one (an empty id header: `null`). */
   webhookId: string | null;
+  /**
+   * True when the scheme signs the id, so it is safe to deduplicate on:
+   * Standard Webhooks / Svix, and a custom scheme whose message has `{id}`.
+   * GitHub's, Shopify's and Tratta's ids come from headers outside the
+   * signature (a relay can rewrite them and the request still verifies): false.
+   */
+  idSigned: boolean;
 }
 
 /** A verified Fetch request, with the body it consumed. */
@@ -123,11 +148,13 @@ export class Verifier {
   /** Like `verify`, off the main thread where the backend can (the native addon: the libuv pool). */
   verifyAsync(headers: HeadersInput, body: BodyInput, options?: VerifyOptions): Promise<Verified>;
   /**
-   * Reads a Fetch `Request`'s body (`arrayBuffer()`) and verifies it with its
-   * headers: for Next.js route handlers, Hono, Remix, Workers, Deno, Bun.
-   * @throws InvalidBodyError when the body was already read
+   * Reads a Fetch `Request`'s body (at most `options.maxBody` bytes, 5 MiB by
+   * default) and verifies it with its headers: for Next.js route handlers,
+   * Hono, Remix, Workers, Deno, Bun.
+   * @throws InvalidBodyError when the body was already read (`httpStatus` 400)
+   *   or is larger than `maxBody` (`httpStatus` 413)
    */
-  verifyRequest(request: Request, options?: VerifyOptions): Promise<VerifiedRequest>;
+  verifyRequest(request: Request, options?: VerifyRequestOptions): Promise<VerifiedRequest>;
 }
 
 export interface SignOptions {
@@ -182,9 +209,10 @@ export class HooksigError extends Error {
    * request does not prove its origin (missing header, old or future
    * timestamp, wrong or unsupported signature), 400 when it cannot be checked
    * as sent (malformed header or body, failed decryption), 500 for this
-   * server's own configuration errors (secret, pattern, scheme).
+   * server's own configuration errors (secret, pattern, scheme); 413 for a
+   * body over `verifyRequest`'s `maxBody` (an `InvalidBodyError`).
    */
-  readonly httpStatus: 400 | 401 | 500;
+  readonly httpStatus: 400 | 401 | 413 | 500;
 }
 /** Every failure a bad request can cause (answer 4xx); the rest are configuration errors. */
 export class VerificationError extends HooksigError {}
@@ -211,6 +239,8 @@ export class SignatureMismatchError extends VerificationError {
 }
 export class InvalidBodyError extends VerificationError {
   readonly code: 'invalid_body';
+  /** 400; 413 when the body is over the `maxBody` cap. */
+  readonly httpStatus: 400 | 413;
 }
 export class InvalidPatternError extends HooksigError {
   readonly code: 'invalid_pattern';

@@ -31,7 +31,8 @@ export default {
     } catch (error) {
       // Say which check failed (a code, never a signature); keep details in the logs.
       // httpStatus: 401 for an unproven sender, 400 for a request that cannot be
-      // checked, 500 for this receiver's own configuration (a bad secret).
+      // checked, 413 for a body over verifyRequest's 5 MiB cap (option maxBody),
+      // 500 for this receiver's own configuration (a bad secret).
       if (error instanceof HooksigError) return Response.json({ error: error.code }, { status: error.httpStatus });
       throw error;
     }

@@ -163,7 +163,12 @@ for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.
       for (const input of bodies) {
         const context = `${form} headers, ${typeof input === 'string' ? 'string' : 'bytes'} body`;
         if (expect.ok) {
-          const expected = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id };
+          const expected = {
+            keyIndex: expect.key_index,
+            timestamp: expect.timestamp,
+            webhookId: expect.webhook_id,
+            idSigned: expect.id_signed,
+          };
           assert.deepEqual({ ...verifier.verify(headers, input, at) }, expected, context);
           assert.deepEqual({ ...(await verifier.verifyAsync(headers, input, at)) }, expected, `${context}, async`);
           if (hasDiagnose) assert.equal(verifier.diagnose(headers, input, at), null, context);
@@ -435,6 +440,7 @@ test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request 
 
   const verified = await verifier.verifyRequest(request(), { now: NOW });
   assert.equal(verified.webhookId, 'msg_1');
+  assert.equal(verified.idSigned, true);
   assert.equal(verified.text(), body);
   assert.deepEqual(verified.json(), JSON.parse(body));
 
@@ -446,6 +452,157 @@ test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request 
   await rejectsHooksig(() => verifier.verifyRequest(used, { now: NOW }), 'invalid_body', 'used body');
   await rejectsHooksig(() => verifier.verifyRequest({ headers }, { now: NOW }), 'invalid_body', 'not a Request');
   await rejectsHooksig(() => verifier.verifyRequest(undefined), 'invalid_body', 'undefined');
+});
+
+test('header values: bytes taken as they are, numbers as decimal text', async () => {
+  const encode = (text) => new TextEncoder().encode(text);
+  const bytesForms = (text) => [encode(text), encode(text).buffer, new DataView(encode(text).buffer)];
+  for (const signature of [...bytesForms(signatureOf), [encode(signatureOf)]]) {
+    const headers = { 'quiltt-timestamp': NOW, 'quiltt-signature': signature };
+    assert.equal(quiltt.verify(headers, BODY, { now: NOW }).timestamp, NOW);
+    assert.equal((await quiltt.verifyAsync(headers, BODY, { now: NOW })).timestamp, NOW);
+    assert.equal(quiltt.verify(Object.entries(headers), BODY, { now: NOW }).timestamp, NOW, 'pairs');
+    assert.equal(quiltt.verify(new Map(Object.entries(headers)), BODY, { now: NOW }).timestamp, NOW, 'Map');
+    if (hasDiagnose) assert.equal(quiltt.diagnose(headers, BODY, { now: NOW }), null);
+  }
+  assert.equal(quiltt.verify({ ...signed, 'Quiltt-Timestamp': [NOW] }, BODY, { now: NOW }).timestamp, NOW, 'number in an array');
+  assert.equal(quiltt.verify({ ...signed, 'Quiltt-Timestamp': BigInt(NOW) }, BODY, { now: NOW }).timestamp, NOW, 'bigint');
+  // The bytes an id was signed as verify; the Latin-1 bytes of the same text do not.
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const standard = new Verifier('standard', secret);
+  const headers = sign('standard', secret, BODY, { timestamp: NOW, webhookId: 'caf\u00e9' });
+  const utf8 = { ...headers, 'webhook-id': encode('caf\u00e9') };
+  assert.equal(standard.verify(utf8, BODY, { now: NOW }).webhookId, 'caf\u00e9');
+  const latin1 = { ...headers, 'webhook-id': Uint8Array.of(0x63, 0x61, 0x66, 0xe9) };
+  throwsHooksig(() => standard.verify(latin1, BODY, { now: NOW }), 'signature_mismatch', 'latin-1 bytes');
+  // What no header can hold stays malformed.
+  for (const [what, value] of [['NaN', NaN], ['Infinity', Infinity], ['a NUL byte', Uint8Array.of(0x31, 0, 0x32)], ['a nested array', [[signatureOf]]]]) {
+    throwsHooksig(() => quiltt.verify({ ...signed, 'Quiltt-Signature': value }, BODY, { now: NOW }), 'malformed_header', what);
+  }
+  // A 1 MiB byte value is converted without overflowing the stack.
+  throwsHooksig(() => quiltt.verify({ ...signed, 'Quiltt-Timestamp': new Uint8Array(1 << 20).fill(0x39) }, BODY, { now: NOW }), 'malformed_header', '1 MiB bytes');
+});
+
+test('no secret in messages, util.inspect, console output or JSON of verifiers and errors', async () => {
+  const { inspect } = await import('node:util');
+  const secret = 'hooksig-canary-secret-7d1f';
+  const verifier = new Verifier('quiltt', [secret, `${secret}-old`]);
+  const texts = [
+    inspect(verifier, { showHidden: true, depth: Infinity, getters: true }),
+    inspect(Object.getPrototypeOf(verifier), { showHidden: true, depth: Infinity }),
+    JSON.stringify(verifier),
+    String(verifier),
+  ];
+  const thrown = [];
+  const capture = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      thrown.push(error);
+    }
+  };
+  capture(() => verifier.verify(signed, BODY, { now: NOW }));
+  capture(() => new Verifier('tratta', 'canary9'));
+  capture(() => new Verifier('standard', `whsec_${secret}!`));
+  capture(() => new Verifier('acme', secret));
+  capture(() => sign('standard', `whsec_${secret}!`, BODY));
+  if (tratta) capture(() => tratta.decrypt(`${secret}-tratta`, 'AAAA'));
+  assert.ok(thrown.length >= 5);
+  for (const error of thrown) {
+    assertHooksigError(error, null, 'hygiene');
+    texts.push(error.message, String(error), error.stack, JSON.stringify(error), inspect(error, { showHidden: true, depth: Infinity }));
+  }
+  for (const text of texts) {
+    assert.ok(!text.includes(secret) && !text.includes('canary9'), `a secret leaked into: ${text.slice(0, 200)}`);
+  }
+});
+
+const requestDuplex = { duplex: 'half' };
+
+/** A streamed body of `total` bytes in `size`-byte chunks that records how much was pulled and whether it was cancelled. */
+function countingStream(total, size = 64 * 1024) {
+  const state = { pulled: 0, cancelled: false };
+  state.stream = new ReadableStream({
+    pull(controller) {
+      if (state.pulled >= total) {
+        controller.close();
+        return;
+      }
+      const n = Math.min(size, total - state.pulled);
+      controller.enqueue(new Uint8Array(n).fill(0x20));
+      state.pulled += n;
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return state;
+}
+
+test('verifyRequest caps the body: Content-Length first, then while streaming', { skip: typeof Request !== 'function' && 'no global Request' }, async () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const verifier = new Verifier('standard', secret);
+  const at = (extra) => ({ now: NOW, ...extra });
+  const padded = (n) => `{"p":"${' '.repeat(n - 8)}"}`;
+  const post = (body, headers, init) => new Request('http://127.0.0.1/hook', { method: 'POST', headers, body, ...init });
+  const isTooLarge = (error, max) => {
+    assert.ok(error instanceof hooksig.InvalidBodyError, `${error && error.name}: ${error && error.message}`);
+    assert.equal(error.code, 'invalid_body');
+    assert.equal(error.httpStatus, 413);
+    assert.match(error.message, new RegExp(`larger than ${max} bytes`));
+    assert.match(error.message, /maxBody/);
+    return true;
+  };
+
+  // The default cap, 5 MiB: exactly that verifies; one byte more does not.
+  const MiB5 = 5 * 1024 * 1024;
+  const full = padded(MiB5);
+  const fullHeaders = sign('standard', secret, full, { timestamp: NOW, webhookId: 'msg_cap' });
+  assert.equal((await verifier.verifyRequest(post(full, fullHeaders), at())).body.byteLength, MiB5);
+  await assert.rejects(verifier.verifyRequest(post(full + ' ', fullHeaders), at()), (e) => isTooLarge(e, MiB5));
+
+  // A chosen cap, at and past it; the class's httpStatus stays 400.
+  const body = padded(1000);
+  const headers = sign('standard', secret, body, { timestamp: NOW, webhookId: 'msg_cap' });
+  assert.equal((await verifier.verifyRequest(post(body, headers), at({ maxBody: 1000 }))).webhookId, 'msg_cap');
+  await assert.rejects(verifier.verifyRequest(post(body, headers), at({ maxBody: 999 })), (e) => isTooLarge(e, 999));
+  assert.equal(new hooksig.InvalidBodyError('probe').httpStatus, 400);
+
+  // Streamed, no Content-Length: reading stops (and the stream is cancelled) one chunk past the cap.
+  const endless = countingStream(200 * 1024 * 1024);
+  await assert.rejects(verifier.verifyRequest(post(endless.stream, headers, requestDuplex), at({ maxBody: 100_000 })), (e) => isTooLarge(e, 100000));
+  assert.ok(endless.pulled <= 100_000 + 3 * 64 * 1024, `pulled ${endless.pulled} bytes`);
+  assert.ok(endless.cancelled, 'the body stream was not cancelled');
+
+  // A Content-Length over the cap is refused before any of the body is read.
+  const declared = countingStream(200 * 1024 * 1024);
+  const big = post(declared.stream, { ...headers, 'content-length': String(200 * 1024 * 1024) }, requestDuplex);
+  await assert.rejects(verifier.verifyRequest(big, at({ maxBody: 1000 })), (e) => isTooLarge(e, 1000));
+  // (A stream fills its queue with one chunk before anyone reads.)
+  assert.ok(declared.pulled <= 64 * 1024, `pulled ${declared.pulled} bytes`);
+  assert.ok(declared.cancelled, 'the body stream was not cancelled');
+
+  // Streamed and under the cap, in many chunks: verifies.
+  const chunked = new ReadableStream({
+    start(controller) {
+      for (const byte of new TextEncoder().encode(body)) controller.enqueue(Uint8Array.of(byte));
+      controller.close();
+    },
+  });
+  assert.equal((await verifier.verifyRequest(post(chunked, headers, requestDuplex), at({ maxBody: 1000 }))).text(), body);
+
+  // No cap; a bad cap is the caller's mistake.
+  for (const maxBody of [Infinity, null]) {
+    assert.equal((await verifier.verifyRequest(post(full, fullHeaders), at({ maxBody }))).webhookId, 'msg_cap');
+  }
+  for (const maxBody of [-1, 1.5, '1000', NaN]) {
+    await assert.rejects(verifier.verifyRequest(post(body, headers), at({ maxBody })), RangeError, String(maxBody));
+  }
+
+  // A body already read, or locked by a reader, says so with the invalid_body code.
+  const locked = post(body, headers);
+  locked.body.getReader();
+  await rejectsHooksig(() => verifier.verifyRequest(locked, at()), 'invalid_body', 'locked body');
 });
 
 /** A declaration file's text, with the files its `export * from` lines name. */

@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { request as httpRequest, createServer } from 'node:http';
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import express from 'express';
 import Fastify from 'fastify';
 import Stripe from 'stripe';
@@ -96,6 +99,7 @@ test('hooksig/express: raw body read or taken from express.raw(); 401 / 400 with
 
   const big = await post(base + '/small-limit', headers, BODY);
   assert.equal(big.status, 413);
+  assert.equal(await big.text(), 'invalid_body');
 });
 
 test('hooksig/express verifies a 1 MiB body on the thread pool', async (t) => {
@@ -163,6 +167,262 @@ test('verifyRequest in a fetch-style handler (what Next.js / Hono / Remix hand o
   const bad = await post(base, sign('github', SECRET, body), body + ' ');
   assert.equal(bad.status, 401);
   assert.equal(await bad.text(), 'signature_mismatch');
+});
+
+// --- Hostile input on real servers: a body cap enforced while reading, a body
+// another middleware took, and uploads the client abandons.
+
+const MiB = 1024 * 1024;
+const DEFAULT_CAP = 5 * MiB;
+const unhandled = [];
+process.on('unhandledRejection', (reason) => unhandled.push(reason));
+
+/** A JSON body of exactly `n` bytes. */
+const padded = (n) => `{"p":"${' '.repeat(n - 8)}"}`;
+
+/**
+ * Streams up to `total` bytes in 1 MiB chunks (chunked, or with the
+ * Content-Length `declare`d) until the server answers or closes; resolves
+ * { status, text, written, error }: `status` null when the connection was
+ * reset before an answer arrived.
+ */
+function flood(url, headers, total, declare = false) {
+  return new Promise((resolve) => {
+    const { hostname, port, pathname } = new URL(url);
+    const all = { 'content-type': 'application/json', ...headers, ...(declare ? { 'content-length': String(total) } : {}) };
+    const req = httpRequest({ host: hostname, port, path: pathname, method: 'POST', headers: all });
+    const chunk = Buffer.alloc(MiB, 0x20);
+    let written = 0;
+    let done = false;
+    const finish = (result) => {
+      if (done) return;
+      done = true;
+      req.destroy();
+      resolve({ written, ...result });
+    };
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (data) => (text += data));
+      res.on('end', () => finish({ status: res.statusCode, text }));
+      res.on('error', () => finish({ status: res.statusCode, text }));
+    });
+    // A write can fail (EPIPE) while the answer is still being read: give it a moment.
+    req.on('error', (error) => setTimeout(() => finish({ status: null, text: '', error: error.code }), 100));
+    const pump = () => {
+      while (!done && written < total) {
+        written += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      if (!done) req.end();
+    };
+    pump();
+  });
+}
+
+/** Declares a 1 MB body, sends 10 bytes and closes the connection. */
+async function abandonUpload(base, path) {
+  const { hostname, port } = new URL(base);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n0123456789`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+}
+
+async function until(condition, what) {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(condition(), `timed out waiting for ${what}`);
+}
+
+/**
+ * The cap checks every adapter must pass at `base + path` (default cap):
+ * exactly 5 MiB verifies; one byte more, declared in Content-Length, is 413
+ * `invalid_body` before the body is read; a 200 MiB chunked upload is cut
+ * off after about the cap. `answers()` gives the statuses the server sent
+ * (a client still writing may see the connection close rather than read a
+ * 413: Node's http client reports EPIPE), `answers413` whether the adapter
+ * can answer at all before the connection closes.
+ */
+async function checkCap(base, path, answers, { answers413 = true } = {}) {
+  const full = padded(DEFAULT_CAP);
+  const ok = await post(base + path, sign('standard', WHSEC, full), full);
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), String(DEFAULT_CAP));
+
+  const over = full + ' ';
+  const declared = await flood(base + path, sign('standard', WHSEC, over), DEFAULT_CAP + 1, true);
+  if (answers413) assert.deepEqual([declared.status, declared.text], [413, 'invalid_body'], JSON.stringify(declared));
+  const chunked = await flood(base + path, sign('standard', WHSEC, over), 200 * MiB);
+  assert.ok(chunked.status === 413 || chunked.status === null, JSON.stringify(chunked));
+  for (const [what, result] of [['Content-Length', declared], ['chunked', chunked]]) {
+    assert.ok(result.written <= 64 * MiB, `${what}: the client wrote ${result.written} bytes before the server stopped it`);
+  }
+  await until(() => answers().length >= 3, 'the server to answer');
+  assert.deepEqual(answers().splice(0), [200, 413, 413]);
+}
+
+test('hooksig/express: the body cap, a body taken by another middleware, an abandoned upload', async (t) => {
+  const verifier = new Verifier('standard', WHSEC);
+  const app = express();
+  app.set('env', 'test'); // Express's own error handler answers, without logging each error
+  const errors = [];
+  const statuses = [];
+  app.use((req, res, next) => {
+    res.on('finish', () => statuses.push(res.statusCode));
+    next();
+  });
+  const length = (req, res) => res.send(String(req.body.length));
+  app.post('/hook', verifyWebhook(verifier), length);
+  app.post('/small', verifyWebhook(verifier, { maxBody: 1000 }), length);
+  app.post('/uncapped', verifyWebhook(verifier, { maxBody: Infinity }), length);
+  app.post('/raw-first', express.raw({ type: '*/*', limit: 2000 }), verifyWebhook(verifier, { maxBody: 1000 }), length);
+  // A logging middleware that reads the stream and forgets the body.
+  const drain = (req, res, next) => {
+    req.on('data', () => {});
+    req.on('end', () => next());
+  };
+  app.post('/consumed', drain, verifyWebhook(verifier), length);
+  app.post('/parsed', express.json(), verifyWebhook(verifier), length);
+  app.use((error, req, res, next) => {
+    errors.push(error);
+    next(error); // Express's own handler answers with error.status
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const base = `http://127.0.0.1:${server.address().port}`;
+
+  await checkCap(base, '/hook', () => statuses);
+
+  const body = padded(1000);
+  const headers = sign('standard', WHSEC, body);
+  assert.equal((await post(`${base}/small`, headers, body)).status, 200);
+  const over = await post(`${base}/small`, sign('standard', WHSEC, body + ' '), body + ' ');
+  assert.deepEqual([over.status, await over.text()], [413, 'invalid_body']);
+  assert.equal((await post(`${base}/uncapped`, headers, body)).status, 200);
+  // express.raw()'s own limit refuses first (its error, through the error
+  // handler); under it, maxBody applies to the Buffer it leaves.
+  const rawOver = await post(`${base}/raw-first`, sign('standard', WHSEC, padded(1500)), padded(1500));
+  assert.deepEqual([rawOver.status, await rawOver.text()], [413, 'invalid_body']);
+  const rawLimit = await post(`${base}/raw-first`, sign('standard', WHSEC, padded(3000)), padded(3000));
+  assert.equal(rawLimit.status, 413);
+  assert.equal(errors.pop()?.type, 'entity.too.large');
+
+  for (const path of ['/consumed', '/parsed']) {
+    const taken = await post(base + path, headers, body);
+    assert.equal(taken.status, 400, path);
+    assert.match(await taken.text(), /mount verifyWebhook before express\.json\(\)/, path);
+    const error = errors.pop();
+    assert.equal(error.code, 'invalid_body', path);
+    assert.match(error.message, /express\.raw\(\{ type: '\*\/\*' \}\)/, path);
+  }
+
+  const before = errors.length;
+  await abandonUpload(base, '/hook');
+  await until(() => errors.length > before, 'the abandoned upload to reach the error handler');
+  assert.equal(errors.at(-1).code, 'ECONNABORTED');
+  assert.equal((await post(`${base}/hook`, headers, body)).status, 200, 'the server still serves');
+  assert.deepEqual(unhandled, []);
+});
+
+test('hooksig/fastify: the body cap, a body another parser took, an abandoned upload', async (t) => {
+  const app = Fastify();
+  const verifier = new Verifier('standard', WHSEC);
+  const length = async (request) => String(request.body.length);
+  const errors = [];
+  const statuses = [];
+  app.addHook('onError', async (request, reply, error) => {
+    errors.push(error);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    statuses.push(reply.statusCode);
+  });
+  app.register(async (hooks) => {
+    await hooks.register(hooksigFastify, { verifier });
+    hooks.post('/hook', length);
+    hooks.post('/route-limit', { bodyLimit: 1000 }, length);
+  });
+  app.register(async (hooks) => {
+    await hooks.register(hooksigFastify, { verifier, maxBody: 1000 });
+    hooks.post('/small', length);
+  });
+  app.register(async (hooks) => {
+    await hooks.register(hooksigFastify, { verifier });
+    // A JSON parser added after the plugin, in its scope.
+    hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => done(null, JSON.parse(text)));
+    hooks.post('/parsed', length);
+  });
+  t.after(() => app.close());
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+
+  await checkCap(base, '/hook', () => statuses);
+
+  const body = padded(1000);
+  const headers = sign('standard', WHSEC, body);
+  for (const path of ['/small', '/route-limit']) {
+    assert.equal((await post(base + path, headers, body)).status, 200, path);
+    const over = await post(base + path, sign('standard', WHSEC, body + ' '), body + ' ');
+    assert.deepEqual([over.status, await over.text()], [413, 'invalid_body'], path);
+  }
+
+  const parsed = await post(`${base}/parsed`, headers, body);
+  assert.equal(parsed.status, 400);
+  const answer = await parsed.json();
+  assert.equal(answer.code, 'invalid_body');
+  assert.match(answer.message, /content-type parser added after hooksig\/fastify/);
+
+  const before = errors.length;
+  await abandonUpload(base, '/hook');
+  await until(() => errors.length > before, 'the abandoned upload to settle');
+  assert.equal(errors.at(-1).code, 'ECONNABORTED');
+  assert.equal((await post(`${base}/hook`, headers, body)).status, 200, 'the server still serves');
+  assert.deepEqual(unhandled, []);
+});
+
+test('verifyRequest behind node:http (a Fetch Request over the request stream): cap and abandoned upload', async (t) => {
+  const verifier = new Verifier('standard', WHSEC);
+  const outcomes = [];
+  const statuses = [];
+  // What @hono/node-server and the like hand a fetch handler: the body streamed, not buffered.
+  const server = createServer(async (req, res) => {
+    const request = new Request(`http://127.0.0.1${req.url}`, {
+      method: req.method,
+      headers: Object.entries(req.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
+      body: Readable.toWeb(req),
+      duplex: 'half',
+    });
+    try {
+      const verified = await verifier.verifyRequest(request);
+      outcomes.push('ok');
+      statuses.push(200);
+      res.end(String(verified.body.byteLength));
+    } catch (error) {
+      outcomes.push(error.code ?? error.name);
+      res.statusCode = error.httpStatus ?? 500;
+      statuses.push(res.statusCode);
+      if (res.statusCode === 413) res.setHeader('connection', 'close');
+      res.end(error.code ?? 'error');
+    }
+  });
+  const base = await listen(server);
+  t.after(() => server.close());
+
+  // The adapter destroys the connection when verifyRequest cancels the body
+  // stream, so the client may see a reset rather than the 413.
+  await checkCap(base, '/', () => statuses, { answers413: false });
+  assert.deepEqual(outcomes.splice(0), ['ok', 'invalid_body', 'invalid_body']);
+
+  await abandonUpload(base, '/');
+  await until(() => outcomes.length > 0, 'verifyRequest to settle on the abandoned upload');
+  const body = padded(1000);
+  assert.equal((await post(base, sign('standard', WHSEC, body), body)).status, 200, 'the server still serves');
+  assert.deepEqual(unhandled, []);
 });
 
 // --- Interop: each library signs and hooksig verifies, and the other way round.

@@ -18,6 +18,7 @@ use napi::{Env, JsError, Task};
 use napi_derive::napi;
 use packed::HeaderText;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// The core's error code, used as the JS error's `code` property.
 pub struct Code(&'static str);
@@ -53,15 +54,18 @@ fn body_bytes<'a>(body: &'a Either<&[u8], String>) -> &'a [u8] {
     }
 }
 
-/// What a successful verification found (`{ keyIndex, timestamp, webhookId }`).
+/// What a successful verification found (`{ keyIndex, timestamp, webhookId, idSigned }`).
 #[napi(object, use_nullable = true)]
 pub struct Verified {
     /// Index of the secret that matched, in the order given.
     pub key_index: u32,
     /// The signed timestamp (Unix seconds), for timestamped schemes.
     pub timestamp: Option<i64>,
-    /// The message / delivery id, where the scheme sends one.
+    /// The message / delivery id, where the request carries one (an empty id header: none).
     pub webhook_id: Option<String>,
+    /// True when the scheme signs the id (Standard Webhooks, a custom scheme
+    /// whose message has `{id}`): only then is it safe to deduplicate on.
+    pub id_signed: bool,
 }
 
 impl From<hooksig::Verified> for Verified {
@@ -70,6 +74,7 @@ impl From<hooksig::Verified> for Verified {
             key_index: u32::try_from(v.key_index).unwrap_or(u32::MAX),
             timestamp: v.timestamp,
             webhook_id: v.webhook_id,
+            id_signed: v.id_signed,
         }
     }
 }
@@ -97,14 +102,16 @@ impl NativeVerifier {
         tolerance: Option<u32>,
         out: Float64Array,
     ) -> Result<Self> {
-        if out.len() < 2 {
+        if out.len() < 3 {
             return Err(napi::Error::new(
                 Code("invalid_body"),
-                "out must be a Float64Array of at least 2 elements".to_owned(),
+                "out must be a Float64Array of at least 3 elements".to_owned(),
             ));
         }
+        // napi copied each secret out of its JS string: wiped when this returns.
+        let secrets = Zeroizing::new(secrets);
         let mut verifier =
-            hooksig::Verifier::new(parse_scheme(&scheme)?, &secrets).map_err(js_error)?;
+            hooksig::Verifier::new(parse_scheme(&scheme)?, secrets.as_slice()).map_err(js_error)?;
         if let Some(seconds) = tolerance {
             verifier = verifier.with_tolerance(u64::from(seconds));
         }
@@ -140,8 +147,9 @@ impl NativeVerifier {
 
     /// Verifies on the calling thread; `now` (Unix seconds) defaults to the clock.
     ///
-    /// Writes the key index to `out[0]` and the timestamp (`NaN`: none) to
-    /// `out[1]` of the constructor's `out`, and returns the webhook id:
+    /// Writes the key index to `out[0]`, the timestamp (`NaN`: none) to
+    /// `out[1]` and whether the id is signed (1 or 0) to `out[2]` of the
+    /// constructor's `out`, and returns the webhook id:
     /// building a JS object through N-API costs more than the HMAC of a small
     /// body, a typed array write does not.
     #[napi(
@@ -162,9 +170,10 @@ impl NativeVerifier {
         // SAFETY: the array is the JS layer's private scratch space, read
         // right after this synchronous call returns; JS is single-threaded,
         // so nothing else reads or writes it meanwhile.
-        if let [key_index, timestamp, ..] = unsafe { self.out.as_mut() } {
+        if let [key_index, timestamp, id_signed, ..] = unsafe { self.out.as_mut() } {
             *key_index = verified.key_index as f64;
             *timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+            *id_signed = f64::from(u8::from(verified.id_signed));
         }
         Ok(verified.webhook_id)
     }
@@ -264,13 +273,19 @@ pub fn sign(
     webhook_id: Option<String>,
     event_type: Option<String>,
 ) -> Result<Vec<String>> {
+    let secret = Zeroizing::new(secret);
     let options = SignOptions {
         timestamp,
         webhook_id,
         event_type,
     };
-    let headers = hooksig::sign(&parse_scheme(&scheme)?, secret, body_bytes(&body), &options)
-        .map_err(js_error)?;
+    let headers = hooksig::sign(
+        &parse_scheme(&scheme)?,
+        secret.as_str(),
+        body_bytes(&body),
+        &options,
+    )
+    .map_err(js_error)?;
     Ok(headers
         .into_iter()
         .flat_map(|(name, value)| [name, hooksig::wire_text(value.as_bytes()).into_owned()])
@@ -354,7 +369,8 @@ pub fn event_types(
 /// Decrypts a Tratta payload (base64 text) with the webhook secret.
 #[napi(catch_unwind)]
 pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buffer> {
-    hooksig::tratta::decrypt(secret, body_bytes(&data))
+    let secret = Zeroizing::new(secret);
+    hooksig::tratta::decrypt(secret.as_bytes(), body_bytes(&data))
         .map(Buffer::from)
         .map_err(js_error)
 }
@@ -362,7 +378,8 @@ pub fn tratta_decrypt(secret: String, data: Either<&[u8], String>) -> Result<Buf
 /// Encrypts `plaintext` as Tratta does; returns base64 text.
 #[napi(catch_unwind)]
 pub fn tratta_encrypt(secret: String, plaintext: Either<&[u8], String>) -> Result<String> {
-    hooksig::tratta::encrypt(secret, body_bytes(&plaintext)).map_err(js_error)
+    let secret = Zeroizing::new(secret);
+    hooksig::tratta::encrypt(secret.as_bytes(), body_bytes(&plaintext)).map_err(js_error)
 }
 
 /// The HTTP status a receiver answers an error `code` with (`null` for an unknown code).

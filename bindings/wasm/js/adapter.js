@@ -57,6 +57,7 @@ function createBackend(wasm) {
       const id = checked(typeof body === 'string' ? inner.verifyText(headers, count, body, now) : inner.verify(headers, count, body, now));
       out[0] = inner.lastKeyIndex;
       out[1] = inner.lastTimestamp;
+      out[2] = inner.lastIdSigned;
       return id ?? null;
     }
 

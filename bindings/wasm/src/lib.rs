@@ -24,6 +24,7 @@ use hooksig::{Catalog, EventMatcher};
 use hooksig::{Error, Scheme, SignOptions};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 #[wasm_bindgen]
 extern "C" {
@@ -55,8 +56,9 @@ impl From<Error> for Failure {
 thread_local! {
     /// The last failure, as `code` [`SEPARATOR`] `message` (code `range` for a RangeError).
     static ERROR: Cell<Option<String>> = const { Cell::new(None) };
-    /// Strings staged for the next constructor (secrets, patterns).
-    static STAGED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Strings staged for the next constructor (secrets, patterns), wiped
+    /// when the constructor drops them.
+    static STAGED: RefCell<Vec<Zeroizing<String>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The value of `result`, or `T::default()` with the failure left for `takeError`.
@@ -80,10 +82,10 @@ pub fn take_error() -> Option<String> {
 /// Stages one string (a secret, a pattern) for the next constructor, which takes them all.
 #[wasm_bindgen]
 pub fn stage(text: String) {
-    STAGED.with_borrow_mut(|staged| staged.push(text));
+    STAGED.with_borrow_mut(|staged| staged.push(Zeroizing::new(text)));
 }
 
-fn take_staged() -> Vec<String> {
+fn take_staged() -> Vec<Zeroizing<String>> {
     STAGED.take()
 }
 
@@ -136,13 +138,14 @@ const NOW_RANGE: &str = "now must be a whole number of Unix seconds";
 
 /// A verifier for one scheme and one or more secrets (newest first).
 ///
-/// A successful `verify` returns the webhook id and leaves the key index and
-/// timestamp in `lastKeyIndex` / `lastTimestamp`: two number getters cost less
-/// than building a JS object, or a typed array wasm-bindgen copies both ways.
+/// A successful `verify` returns the webhook id and leaves the key index,
+/// timestamp and whether the id is signed in `lastKeyIndex` / `lastTimestamp`
+/// / `lastIdSigned`: number getters cost less than building a JS object, or a
+/// typed array wasm-bindgen copies both ways.
 #[wasm_bindgen(js_name = WasmVerifier)]
 pub struct WasmVerifier {
     inner: hooksig::Verifier,
-    last: Cell<[f64; 2]>,
+    last: Cell<[f64; 3]>,
 }
 
 #[wasm_bindgen(js_class = WasmVerifier)]
@@ -153,7 +156,7 @@ impl WasmVerifier {
         let staged = take_staged();
         // As `&str`s, the type diagnose's own `Verifier::new` calls use: one
         // copy of that code in the full `.wasm` instead of two.
-        let secrets: Vec<&str> = staged.iter().map(String::as_str).collect();
+        let secrets: Vec<&str> = staged.iter().map(|secret| secret.as_str()).collect();
         settle(Self::build(scheme, &secrets, tolerance).map(Some))
     }
 
@@ -172,7 +175,7 @@ impl WasmVerifier {
         }
         Ok(WasmVerifier {
             inner,
-            last: Cell::new([f64::NAN; 2]),
+            last: Cell::new([f64::NAN; 3]),
         })
     }
 
@@ -204,6 +207,12 @@ impl WasmVerifier {
     #[wasm_bindgen(getter, js_name = lastTimestamp)]
     pub fn last_timestamp(&self) -> f64 {
         self.last.get()[1]
+    }
+
+    /// Whether the id of the last successful `verify` is signed (1) or not (0).
+    #[wasm_bindgen(getter, js_name = lastIdSigned)]
+    pub fn last_id_signed(&self) -> f64 {
+        self.last.get()[2]
     }
 
     /// Verifies a request whose body is bytes; returns the webhook id (see `takeError`).
@@ -259,6 +268,7 @@ impl WasmVerifier {
         self.last.set([
             verified.key_index as f64,
             verified.timestamp.map_or(f64::NAN, |t| t as f64),
+            f64::from(u8::from(verified.id_signed)),
         ]);
         Ok(verified.webhook_id)
     }
@@ -281,16 +291,19 @@ impl WasmVerifier {
 
 /// Signs `body` as a sender would; returns header names and values,
 /// alternating, joined by [`SEPARATOR`] (`""` when the call failed: see `takeError`).
+/// `secret` is taken owned (a `&str` argument's copy in wasm memory is freed
+/// unwiped) and wiped on return.
 #[wasm_bindgen]
 pub fn sign(
     scheme: &str,
-    secret: &str,
+    secret: String,
     body: &[u8],
     timestamp: Option<f64>,
     webhook_id: Option<String>,
     event_type: Option<String>,
 ) -> String {
-    settle(sign_flat(scheme, secret, body, timestamp, webhook_id, event_type).map(joined))
+    let secret = Zeroizing::new(secret);
+    settle(sign_flat(scheme, &secret, body, timestamp, webhook_id, event_type).map(joined))
 }
 
 fn sign_flat(
@@ -342,7 +355,8 @@ impl WasmEventMatcher {
     /// Compiles the staged patterns; `scope` makes a pattern without `*`
     /// match every type below it. `undefined`: see `takeError`.
     pub fn create(scope: bool) -> Option<WasmEventMatcher> {
-        let patterns = take_staged();
+        let staged = take_staged();
+        let patterns: Vec<&str> = staged.iter().map(|pattern| pattern.as_str()).collect();
         settle(
             EventMatcher::new(&patterns, scope)
                 .map(|inner| Some(WasmEventMatcher { inner }))
@@ -407,15 +421,17 @@ pub fn event_types(scheme: &str, headers: &str, count: u32, body: &[u8]) -> Vec<
 /// Decrypts a Tratta payload (base64 text as bytes) with the webhook secret.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = trattaDecrypt)]
-pub fn tratta_decrypt(secret: &str, data: &[u8]) -> Vec<u8> {
-    settle(hooksig::tratta::decrypt(secret, data).map_err(Failure::Core))
+pub fn tratta_decrypt(secret: String, data: &[u8]) -> Vec<u8> {
+    let secret = Zeroizing::new(secret);
+    settle(hooksig::tratta::decrypt(secret.as_bytes(), data).map_err(Failure::Core))
 }
 
 /// Encrypts `plaintext` as Tratta does; returns base64 text.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = trattaEncrypt)]
-pub fn tratta_encrypt(secret: &str, plaintext: &[u8]) -> String {
-    settle(hooksig::tratta::encrypt(secret, plaintext).map_err(Failure::Core))
+pub fn tratta_encrypt(secret: String, plaintext: &[u8]) -> String {
+    let secret = Zeroizing::new(secret);
+    settle(hooksig::tratta::encrypt(secret.as_bytes(), plaintext).map_err(Failure::Core))
 }
 
 #[cfg(test)]
@@ -473,7 +489,7 @@ mod tests {
             .verify_bytes(&joined, count, b"{}", Some(1_700_000_005.0))
             .unwrap();
         assert_eq!(id.as_deref(), Some("msg_1"));
-        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0]);
+        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0, 1.0]);
         let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
         assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
         #[cfg(feature = "diagnose")]

@@ -13,8 +13,9 @@ const pkg = join(process.cwd(), 'node_modules', 'hooksig-wasm');
 // the light entry: its .wasm and every script it loads, each gzipped.
 const BUDGET = 40_000;
 // The full API cannot fit it (README.md, "Size", gives what each part costs);
-// this ceiling catches its regressions.
-const CEILING = 72 * 1024;
+// this ceiling catches its regressions. 73 KiB since the core's hostile-input
+// fixes (+3.2 KB) and the JS API's body cap and byte header values (+0.7 KB).
+const CEILING = 73 * 1024;
 
 const gzipped = (file) => gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length;
 
@@ -92,6 +93,7 @@ for (const entry of ['web/workerd.js', 'web/index.js', 'web/verify/workerd.js', 
       keyIndex: 0,
       timestamp: 1_700_000_000,
       webhookId: 'msg_1',
+      idSigned: true,
     });
     assert.throws(() => verifier.verify(headers, body + ' ', { now: 1_700_000_000 }), hooksig.SignatureMismatchError);
     // Without a fixed clock the time comes from Date.now(), not from a wasm panic.

@@ -60,7 +60,7 @@ function checkVerify(testCase) {
       // The light entry has no diagnose.
       const why = built.value.diagnose ? built.value.diagnose(headers, input, { now: testCase.now }) : undefined;
       if (expect.ok) {
-        const want = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id };
+        const want = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id, idSigned: expect.id_signed };
         if (!got.ok || !same(got.value, want)) return `${where}: got ${JSON.stringify(got)}`;
         if (why !== undefined && why !== null) return `${where}: diagnose said ${why}`;
       } else {
