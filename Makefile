@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install what they need themselves.
-.PHONY: demo test bench
+.PHONY: demo test bench fuzz ct
 
 demo:
 	bash scripts/demo
@@ -13,3 +13,11 @@ bench:
 	cargo bench -p hooksig --bench matcher
 	cargo bench -p hooksig --bench decrypt
 	python3 scripts/bench-ratios
+
+# Every fuzz target of fuzz/ for FUZZ_SECONDS (default 60) each; installs cargo-fuzz.
+fuzz:
+	bash scripts/fuzz
+
+# Timing-leak check (dudect-style Welch t-tests) of verify; not a CI gate.
+ct:
+	cargo run --release --quiet -p hooksig-ct
