@@ -58,6 +58,39 @@ pub mod tratta;
 mod verify;
 mod wire;
 
+/// Internals re-exported for the fuzz targets of `fuzz/` (differential tests
+/// of the hand-written JSON reader and base64 codec against serde_json and
+/// the base64 crate); not part of the API.
+#[doc(hidden)]
+pub mod __fuzz {
+    /// Whether `bytes` is one JSON document, strings checked for syntax only.
+    pub fn json_is_valid(bytes: &[u8]) -> bool {
+        crate::json::is_valid(bytes)
+    }
+
+    /// Parses a whole document and writes it back compactly, members sorted.
+    pub fn json_reserialize(bytes: &[u8]) -> Result<String, String> {
+        let value = crate::json::Value::parse(bytes)?;
+        let mut out = String::new();
+        let style = crate::json::Style {
+            sort_keys: true,
+            python: false,
+        };
+        value.write(style, &mut out);
+        Ok(out)
+    }
+
+    /// Padded base64 of `bytes`.
+    pub fn b64_encode(bytes: &[u8]) -> String {
+        crate::b64::encode(bytes)
+    }
+
+    /// Decodes base64 `text`, `canonical` or lenient (padding optional, stray bits ignored).
+    pub fn b64_decode(text: &[u8], canonical: bool) -> Option<Vec<u8>> {
+        crate::b64::decode(text, canonical)
+    }
+}
+
 pub use catalog::Catalog;
 #[cfg(feature = "ed25519")]
 pub use ed25519::generate_ed25519_keys;

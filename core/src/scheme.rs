@@ -410,6 +410,34 @@ impl CustomScheme {
                 }
             }
         }
+        let names = [
+            Some(&self.signature_header),
+            self.timestamp_header.as_ref(),
+            self.id_header.as_ref(),
+            self.event_header.as_ref(),
+        ];
+        let names: Vec<&String> = names.into_iter().flatten().collect();
+        for (i, name) in names.iter().enumerate() {
+            if names[..i]
+                .iter()
+                .any(|other| other.eq_ignore_ascii_case(name))
+            {
+                // `sign` would send the header twice with different values.
+                return invalid(format!(
+                    "header \"{}\" is named for two roles; each header carries one thing",
+                    truncate(name, 40)
+                ));
+            }
+        }
+        if let Some(prefix) = &self.signature_prefix {
+            // Receivers trim header values, so such a prefix would never be found.
+            if prefix.trim() != prefix || prefix.chars().any(char::is_control) {
+                return invalid(
+                    "signature_prefix must not start or end with whitespace or contain control characters"
+                        .into(),
+                );
+            }
+        }
         let parts = parse_template(&self.message)?;
         let bodies = parts.iter().filter(|p| **p == MessagePart::Body).count();
         if bodies != 1 {
@@ -424,6 +452,13 @@ impl CustomScheme {
         }
         if parts.contains(&MessagePart::Id) && self.id_header.is_none() {
             return invalid("message template uses {id} but id_header is not set".into());
+        }
+        if self.timestamp_header.is_some() && !parts.contains(&MessagePart::Timestamp) {
+            // An unsigned timestamp proves nothing: checking its window would
+            // only give a false sense of protection against replays.
+            return invalid(
+                "timestamp_header is set but the message template does not sign {timestamp}".into(),
+            );
         }
         Ok(())
     }

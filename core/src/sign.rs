@@ -53,6 +53,17 @@ pub fn sign<S: AsRef<str>>(
             reason: "cannot sign a timestamp before 1970".into(),
         });
     }
+    for (value, header) in [
+        (
+            &options.webhook_id,
+            profile.id_header.as_ref().map(|h| h.name.as_str()),
+        ),
+        (&options.event_type, scheme.event_header()),
+    ] {
+        if let (Some(value), Some(header)) = (value, header) {
+            check_header_value(header, value)?;
+        }
+    }
     let timestamp_text = timestamp.map(|t| t.to_string());
     let id = match (&options.webhook_id, &profile.id_header) {
         (Some(id), _) => Some(id.clone()),
@@ -139,6 +150,26 @@ impl SigningKey {
         }
         prepared_key(profile, secret).map(SigningKey::Hmac)
     }
+}
+
+/// Refuses a header value that would not arrive as given: receivers trim
+/// surrounding whitespace (so a signed id with a trailing space never
+/// verifies), and a line break or other control character would end the
+/// header early or be refused on the way.
+fn check_header_value(header: &str, value: &str) -> Result<()> {
+    if value.trim() != value {
+        return Err(Error::malformed(
+            header,
+            "the value starts or ends with whitespace, which receivers strip",
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::malformed(
+            header,
+            "the value contains a control character (a line break ends a header)",
+        ));
+    }
+    Ok(())
 }
 
 /// A stable id for senders that did not choose one: `msg_` and 24 hex digits of

@@ -3,7 +3,7 @@
 //! ignored) for signatures and secrets, canonical decoding for Tratta
 //! payloads, and encoding.
 //!
-//! Needs `hooksig::__fuzz` (feature `internals`).
+//! Reads the core through `hooksig::__fuzz` (internals re-exported for fuzzing only).
 #![no_main]
 
 use base64::Engine;

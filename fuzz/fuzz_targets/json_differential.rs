@@ -10,7 +10,7 @@
 //! One difference is allowed: `serde_json` refuses numbers beyond `f64`
 //! (`1e400`), which the core keeps as text.
 //!
-//! Needs `hooksig::__fuzz` (feature `internals`).
+//! Reads the core through `hooksig::__fuzz` (internals re-exported for fuzzing only).
 #![no_main]
 
 use hooksig::__fuzz;

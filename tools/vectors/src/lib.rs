@@ -1143,6 +1143,32 @@ fn custom_cases() -> Vec<Case> {
             &body,
             fail("invalid_scheme"),
         ),
+        // Found by the custom_scheme fuzz target: definitions whose own
+        // signed requests could never verify.
+        case(
+            "a timestamp header the message does not sign (fuzz regression)",
+            json!({"signature_header": "X-Sig", "timestamp_header": "X-Ts"}),
+            &["acme-secret"],
+            headers.clone(),
+            &body,
+            fail("invalid_scheme"),
+        ),
+        case(
+            "a signature prefix with surrounding whitespace (fuzz regression)",
+            json!({"signature_header": "X-Sig", "signature_prefix": " sha256="}),
+            &["acme-secret"],
+            headers.clone(),
+            &body,
+            fail("invalid_scheme"),
+        ),
+        case(
+            "one header named for two roles (fuzz regression)",
+            json!({"signature_header": "X-Sig", "id_header": "x-sig"}),
+            &["acme-secret"],
+            headers.clone(),
+            &body,
+            fail("invalid_scheme"),
+        ),
         case(
             "base64 encoding, base64 key",
             json!({"signature_header": "X-Sig", "encoding": "base64", "key_format": "base64"}),
@@ -1209,6 +1235,25 @@ fn sign_cases() -> Vec<Value> {
         }));
     }
     out.extend(asymmetric::sign_cases());
+    // Found by the verify_diagnose fuzz target: receivers trim header values,
+    // so an id with surrounding whitespace would be signed as one id and
+    // verified as another; a line break would end the header early.
+    for (name, id) in [
+        (
+            "standard/sign refuses an id with a trailing space (fuzz regression)",
+            "msg_1 ",
+        ),
+        (
+            "standard/sign refuses an id with a line break",
+            "msg_1\r\nX-Injected: 1",
+        ),
+    ] {
+        out.push(json!({
+            "name": name, "source": "hand-written (regression)", "scheme": "standard",
+            "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "body": "{}", "timestamp": NOW,
+            "webhook_id": id, "event_type": null, "expect": fail("malformed_header"),
+        }));
+    }
     // Found by the no-panic property test: a negative timestamp signed into a header no receiver accepts.
     out.push(json!({
         "name": "slack/sign rejects a timestamp before 1970", "source": "hand-written (regression)", "scheme": "slack",
