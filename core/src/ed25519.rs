@@ -61,7 +61,7 @@ pub(crate) fn signing_key(encoded: &str) -> Result<SigningKey> {
 /// Base64 (padded or not) of exactly `N` bytes, decoded in constant time.
 fn decode<const N: usize>(encoded: &str) -> Option<Zeroizing<[u8; N]>> {
     use base64ct::{Base64, Base64Unpadded, Encoding as _};
-    let encoded = encoded.trim();
+    let encoded = encoded.trim_ascii();
     let mut out = Zeroizing::new([0u8; N]);
     let len = match encoded.ends_with('=') {
         true => Base64::decode(encoded, &mut out[..]).ok()?.len(),

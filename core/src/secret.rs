@@ -40,12 +40,10 @@ const WHSEC_PREFIX: &str = "whsec_";
 /// Turns a secret into key bytes as the scheme prescribes, rejecting what the
 /// scheme does not allow. Messages say what is wrong, never what the secret is.
 pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec<u8>>> {
-    if secret.trim().is_empty() {
-        return Err(Error::invalid_secret(if secret.is_empty() {
-            "the secret is empty"
-        } else {
-            "the secret is only whitespace"
-        }));
+    if secret.trim_ascii().is_empty() {
+        return Err(Error::invalid_secret(
+            "the secret is empty or only whitespace",
+        ));
     }
     let key = match profile.key_format {
         KeyFormat::Utf8 => {
@@ -58,7 +56,7 @@ pub(crate) fn key_bytes(profile: &Profile, secret: &str) -> Result<Zeroizing<Vec
         }
         KeyFormat::Base64 => {
             let encoded = secret.strip_prefix(WHSEC_PREFIX).unwrap_or(secret);
-            decode_secret_base64(encoded.trim()).ok_or_else(|| {
+            decode_secret_base64(encoded.trim_ascii()).ok_or_else(|| {
                 Error::invalid_secret(
                     "this scheme's secrets are base64 (after an optional whsec_ prefix) and this one does not decode",
                 )
@@ -135,17 +133,12 @@ pub(crate) enum VerifyKey {
 /// Reads one of a verifier's secrets: a `whpk_` public key where the scheme
 /// has asymmetric signatures, else an HMAC secret.
 pub(crate) fn verify_key(profile: &Profile, secret: &str) -> Result<VerifyKey> {
-    if let Some(encoded) = secret.trim().strip_prefix(PUBLIC_KEY_PREFIX) {
-        if profile.asymmetric_version().is_some() {
-            #[cfg(feature = "ed25519")]
-            return crate::ed25519::verifying_key(encoded).map(VerifyKey::Ed25519);
-            #[cfg(not(feature = "ed25519"))]
-            return Err(Error::invalid_secret(format!(
-                "whpk_ public keys verify v1a (Ed25519) signatures, which this build of hooksig \
-                 leaves out ({} bytes of key ignored)",
-                encoded.len()
-            )));
-        }
+    #[cfg(feature = "ed25519")]
+    if let (Some(_), Some(encoded)) = (
+        profile.asymmetric_version(),
+        secret.trim_ascii().strip_prefix(PUBLIC_KEY_PREFIX),
+    ) {
+        return crate::ed25519::verifying_key(encoded).map(VerifyKey::Ed25519);
     }
     refuse_asymmetric_key(profile, secret, true)?;
     prepared_key(profile, secret).map(VerifyKey::Hmac)
@@ -154,29 +147,38 @@ pub(crate) fn verify_key(profile: &Profile, secret: &str) -> Result<VerifyKey> {
 /// Refuses Ed25519 keys where an HMAC secret belongs, naming the mix-up
 /// (`for_verifier`: a verifier's secret, else a signing secret).
 fn refuse_asymmetric_key(profile: &Profile, secret: &str, for_verifier: bool) -> Result<()> {
-    let secret = secret.trim();
-    let asymmetric = profile.asymmetric_version().is_some();
-    if secret.starts_with(SIGNING_KEY_PREFIX) && for_verifier && asymmetric {
-        return Err(Error::invalid_secret(
+    let secret = secret.trim_ascii();
+    let signing = secret.starts_with(SIGNING_KEY_PREFIX);
+    if !signing && !secret.starts_with(PUBLIC_KEY_PREFIX) {
+        return Ok(());
+    }
+    #[cfg(not(feature = "ed25519"))]
+    {
+        let _ = (profile, for_verifier);
+        Err(Error::invalid_secret(
+            "Ed25519 (v1a) keys, whsk_ and whpk_, are left out of this build",
+        ))
+    }
+    #[cfg(feature = "ed25519")]
+    match (
+        profile.asymmetric_version().is_some(),
+        signing,
+        for_verifier,
+    ) {
+        (true, true, false) => Ok(()),
+        (true, true, true) => Err(Error::invalid_secret(
             "this is a whsk_ signing key, which stays with the sender; a verifier takes the whpk_ \
              public key of the pair (`hooksig keygen` prints both)",
-        ));
-    }
-    if secret.starts_with(PUBLIC_KEY_PREFIX) && !for_verifier && asymmetric {
-        return Err(Error::invalid_secret(
+        )),
+        (true, false, _) => Err(Error::invalid_secret(
             "this is a whpk_ public key: it verifies v1a signatures but cannot make them; sign \
              with the whsk_ signing key of the pair",
-        ));
-    }
-    if !asymmetric
-        && (secret.starts_with(SIGNING_KEY_PREFIX) || secret.starts_with(PUBLIC_KEY_PREFIX))
-    {
-        return Err(Error::invalid_secret(
+        )),
+        (false, ..) => Err(Error::invalid_secret(
             "whsk_ and whpk_ keys are Standard Webhooks' Ed25519 (v1a) keys; this scheme signs \
              with a shared HMAC secret",
-        ));
+        )),
     }
-    Ok(())
 }
 
 /// Key byte variants a sender (or the developer) may have used by mistake, for diagnose.

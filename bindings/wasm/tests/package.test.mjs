@@ -13,9 +13,10 @@ const pkg = join(process.cwd(), 'node_modules', 'hooksig-wasm');
 // the light entry: its .wasm and every script it loads, each gzipped.
 const BUDGET = 40_000;
 // The full API cannot fit it (README.md, "Size", gives what each part costs);
-// this ceiling catches its regressions. 73 KiB since the core's hostile-input
-// fixes (+3.2 KB) and the JS API's body cap and byte header values (+0.7 KB).
-const CEILING = 73 * 1024;
+// this ceiling, its written budget, catches its regressions: 88 KiB since
+// Standard Webhooks v1a (Ed25519 verify and sign, without curve25519-dalek's
+// precomputed tables: +13 KB; full entry 86.6 KB when it was set).
+const CEILING = 88 * 1024;
 
 const gzipped = (file) => gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length;
 
