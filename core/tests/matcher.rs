@@ -1,11 +1,11 @@
 //! The compiled matcher against a naive reference on random patterns and
-//! types, and the wording of its errors and warnings. The cases DESIGN.md
+//! types, and the wording of its errors and warnings. The cases the README
 //! names are in tests/vectors/match.json (run by matcher_vectors.rs).
 
 use hooksig::{Catalog, EventMatcher};
 use proptest::prelude::*;
 
-/// The semantics of DESIGN.md, spelled out as directly as possible.
+/// The matching semantics (README, "Event types and routing"), spelled out as directly as possible.
 fn naive_matches(pattern: &str, scope: bool, event_type: &str) -> bool {
     if pattern.contains('*') {
         glob(pattern.as_bytes(), event_type.as_bytes())

@@ -1,4 +1,4 @@
-//! The CLI's contract: outputs and exit codes of DESIGN.md.
+//! The CLI's contract: the outputs and exit codes the README's "Command line" section gives.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

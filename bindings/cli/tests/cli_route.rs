@@ -1,4 +1,4 @@
-//! `hooksig match` and `hooksig decrypt`: outputs and exit codes of DESIGN.md,
+//! `hooksig match` and `hooksig decrypt`: outputs and exit codes as the README gives them,
 //! and every case of tests/vectors/match.json and decrypt.json.
 
 use std::io::Write;

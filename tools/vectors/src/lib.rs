@@ -1,6 +1,6 @@
 //! The conformance vectors: every case states its expected outcome by hand;
 //! signatures of generated cases come from an independent reference (plain
-//! `hmac` over the message spelled out from DESIGN.md's table) and are
+//! `hmac` over the message spelled out from the README's scheme table) and are
 //! checked against `hooksig::sign` as they are written.
 
 use base64::Engine;
@@ -73,7 +73,7 @@ fn secrets_for(scheme: &Scheme) -> (&'static str, &'static str) {
     }
 }
 
-/// The reference signer: HMAC-SHA256 over the message exactly as DESIGN.md's
+/// The reference signer: HMAC-SHA256 over the message exactly as the README's
 /// table spells it, written without any of hooksig's machinery.
 fn reference_headers(scheme: &Scheme, secret: &str, body: &[u8], ts: i64, id: &str) -> Headers {
     let key: Vec<u8> = match scheme {
@@ -252,7 +252,7 @@ pub(crate) fn fail(code: &str) -> Value {
     json!({ "ok": false, "code": code })
 }
 
-const GENERATED: &str = "generated: signed by hooksig::sign and checked against the reference HMAC of DESIGN.md's table";
+const GENERATED: &str = "generated: signed by hooksig::sign and checked against the reference HMAC of the README's scheme table";
 
 fn verify_cases() -> Vec<Value> {
     let mut cases: Vec<Case> = providers::published();

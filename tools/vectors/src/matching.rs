@@ -1,7 +1,7 @@
 //! match.json: event-type patterns and the types they route.
 //!
 //! Hand-written cases state their expected indexes; the generated grid's
-//! expectations come from `reference_matches` below, which spells DESIGN.md's
+//! expectations come from `reference_matches` below, which spells the README's
 //! rules out directly. Every expectation is checked against
 //! `hooksig::EventMatcher` as the file is written.
 
@@ -27,7 +27,7 @@ pub(crate) fn cases() -> Vec<Value> {
 }
 
 fn hand_written() -> Vec<MatchCase> {
-    let design = "DESIGN.md, Event types and matching";
+    let design = "README.md, Event types and routing (the matching rules)";
     vec![
         MatchCase {
             name: "star-alone-matches-everything",
@@ -247,7 +247,7 @@ fn grid() -> Vec<Value> {
                 .collect();
             out.push(json!({
                 "name": format!("match/{provider}-catalogue-{}", if scope { "scope" } else { "exact" }),
-                "source": "every type of the provider's catalogue; expectations from a direct reading of DESIGN.md",
+                "source": "every type of the provider's catalogue; expectations from a direct reading of the matching rules",
                 "patterns": patterns,
                 "scope": scope,
                 "expect": { "ok": true, "lookups": lookups },
@@ -369,7 +369,7 @@ fn invalid_cases() -> Vec<Value> {
             assert_eq!(err.code(), "invalid_pattern", "{name}");
             json!({
                 "name": format!("match/invalid/{name}"),
-                "source": "DESIGN.md: event types are dot-separated segments of [a-z0-9_-]",
+                "source": "README.md: event types are dot-separated segments of [a-z0-9_-]",
                 "patterns": patterns,
                 "scope": true,
                 "expect": { "ok": false, "code": "invalid_pattern" },
@@ -378,7 +378,7 @@ fn invalid_cases() -> Vec<Value> {
         .collect()
 }
 
-/// DESIGN.md's rules, read literally, one pattern at a time.
+/// The matching rules, read literally, one pattern at a time.
 fn reference_matching(patterns: &[&str], scope: bool, event_type: &str) -> Vec<usize> {
     (0..patterns.len())
         .filter(|&i| reference_matches(patterns[i], scope, event_type))
