@@ -58,6 +58,18 @@ pub enum Error {
     /// A scheme name or custom-scheme definition that is not understood.
     #[error("invalid scheme: {reason}")]
     InvalidScheme { reason: String },
+
+    /// The delivery was claimed before: it is being handled, or was handled.
+    #[error("replayed: {}", if *completed {
+        "this delivery was handled before"
+    } else {
+        "this delivery is being handled now; retry later"
+    })]
+    Replayed { completed: bool },
+
+    /// The replay store could not be reached or did not answer.
+    #[error("replay store unavailable: {reason}")]
+    ReplayStoreUnavailable { reason: String },
 }
 
 impl Error {
@@ -80,6 +92,8 @@ impl Error {
             Error::InvalidPattern { .. } => "invalid_pattern",
             Error::DecryptionFailed { .. } => "decryption_failed",
             Error::InvalidScheme { .. } => "invalid_scheme",
+            Error::Replayed { .. } => "replayed",
+            Error::ReplayStoreUnavailable { .. } => "replay_store_unavailable",
         }
     }
 
@@ -107,6 +121,7 @@ impl Error {
             Error::InvalidSecret { .. }
                 | Error::InvalidPattern { .. }
                 | Error::InvalidScheme { .. }
+                | Error::ReplayStoreUnavailable { .. }
         )
     }
 
@@ -143,6 +158,8 @@ impl Error {
             Error::InvalidSecret { .. }
             | Error::InvalidPattern { .. }
             | Error::InvalidScheme { .. } => 500,
+            Error::Replayed { .. } => 409,
+            Error::ReplayStoreUnavailable { .. } => 503,
         }
     }
 

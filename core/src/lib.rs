@@ -50,6 +50,7 @@ pub mod events;
 mod json;
 mod matcher;
 mod order;
+mod replay;
 pub mod samples;
 mod scheme;
 mod secret;
@@ -96,6 +97,9 @@ pub use catalog::Catalog;
 pub use ed25519::generate_ed25519_keys;
 pub use error::{Error, Result};
 pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
+#[cfg(feature = "redis")]
+pub use replay::RedisStore;
+pub use replay::{Claim, DEFAULT_RETENTION, Delivery, MemoryStore, ReplayGuard, ReplayStore};
 pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
 pub use secret::{Secret, generate_secret};
 pub use sign::{SignOptions, sign};

@@ -177,19 +177,39 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<Verified> {
+        self.verify_matched(headers, body, now)
+            .map(|(verified, _)| verified)
+    }
+
+    /// [`verify_at`](Self::verify_at), with what a replay guard keys on: the
+    /// signed id where the scheme signs one, else the matched signature.
+    pub(crate) fn verify_matched<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+        &self,
+        headers: &[(N, V)],
+        body: &[u8],
+        now: i64,
+    ) -> Result<(Verified, crate::replay::Material)> {
         let request = parse_request(&self.profile, headers)?;
         if let Some(timestamp) = request.timestamp {
             check_window(timestamp.value, now, self.tolerance)?;
         }
-        match request.matching_key(&self.profile, &self.keys, body) {
-            Some(key_index) => Ok(Verified {
-                key_index,
-                timestamp: request.timestamp.map(|t| t.value),
-                webhook_id: request
-                    .id
-                    .map(|id| String::from_utf8_lossy(id).into_owned()),
-                id_signed: request.id.is_some() && self.profile.signs_id(),
-            }),
+        match request.matching_signature(&self.profile, &self.keys, body) {
+            Some(matched) => {
+                let id_signed = request.id.is_some() && self.profile.signs_id();
+                let material = match request.id {
+                    Some(id) if id_signed => crate::replay::Material::SignedId(id.to_vec()),
+                    _ => crate::replay::Material::Signature(matched.signature),
+                };
+                let verified = Verified {
+                    key_index: matched.index,
+                    timestamp: request.timestamp.map(|t| t.value),
+                    webhook_id: request
+                        .id
+                        .map(|id| String::from_utf8_lossy(id).into_owned()),
+                    id_signed,
+                };
+                Ok((verified, material))
+            }
             None => Err(Error::SignatureMismatch {
                 header: request.signature_header.to_owned(),
                 secrets: match self.keys.len() {
@@ -239,6 +259,12 @@ pub(crate) struct Timestamp<'a> {
     pub raw: &'a [u8],
 }
 
+/// The key that verified a request, and the signature bytes that matched.
+pub(crate) struct Match {
+    pub index: usize,
+    pub signature: Vec<u8>,
+}
+
 /// The signature-relevant parts of a request, borrowed from its headers.
 #[derive(Debug)]
 pub(crate) struct ParsedRequest<'a> {
@@ -266,13 +292,37 @@ impl ParsedRequest<'_> {
         keys: &[VerifyKey],
         body: &[u8],
     ) -> Option<usize> {
+        self.matching_signature(profile, keys, body)
+            .map(|m| m.index)
+    }
+
+    /// [`matching_key`](Self::matching_key), with the signature that
+    /// matched (the MAC, or the Ed25519 signature), selected the same way:
+    /// what a replay guard remembers of a request whose scheme signs no id.
+    pub fn matching_signature(
+        &self,
+        profile: &Profile,
+        keys: &[VerifyKey],
+        body: &[u8],
+    ) -> Option<Match> {
         let mut found = Choice::from(0);
         let mut index = 0u64;
+        let mut signature = [0u8; 64];
+        let mut signature_len = 0u8;
         #[cfg(feature = "ed25519")]
         let mut message: Option<Vec<u8>> = None;
         for (i, key) in keys.iter().enumerate() {
-            let matched = match key {
-                VerifyKey::Hmac(key) => self.matches_ct(profile, key.clone(), body),
+            let (matched, candidate, len) = match key {
+                VerifyKey::Hmac(key) => {
+                    let expected = self.mac(profile, key.clone(), body);
+                    let mut matched = Choice::from(0);
+                    for candidate in &self.signatures {
+                        matched |= candidate.ct_eq(&expected);
+                    }
+                    let mut padded = [0u8; 64];
+                    padded[..SIGNATURE_LEN].copy_from_slice(&expected);
+                    (matched, padded, SIGNATURE_LEN as u8)
+                }
                 #[cfg(feature = "ed25519")]
                 VerifyKey::Ed25519(key) => {
                     let message = message.get_or_insert_with(|| {
@@ -280,33 +330,41 @@ impl ParsedRequest<'_> {
                         self.message_parts(profile, body, &mut |part| m.extend_from_slice(part));
                         m
                     });
-                    let any = self
+                    let verified = self
                         .asymmetric
                         .iter()
-                        .any(|signature| crate::ed25519::verifies(key, message, signature));
-                    Choice::from(u8::from(any))
+                        .find(|signature| crate::ed25519::verifies(key, message, signature));
+                    (
+                        Choice::from(u8::from(verified.is_some())),
+                        verified.copied().unwrap_or([0; 64]),
+                        64,
+                    )
                 }
             };
-            index.conditional_assign(&(i as u64), matched & !found);
+            let take = matched & !found;
+            index.conditional_assign(&(i as u64), take);
+            signature_len.conditional_assign(&len, take);
+            for (kept, byte) in signature.iter_mut().zip(candidate) {
+                kept.conditional_assign(&byte, take);
+            }
             found |= matched;
         }
         // Whether some key matched is the public outcome of `verify`; only it is branched on.
-        bool::from(found).then_some(index as usize)
+        bool::from(found).then(|| Match {
+            index: index as usize,
+            signature: signature[..usize::from(signature_len)].to_vec(),
+        })
     }
 
     /// True when the MAC of `body` under `key` equals any received signature
     /// (compared in constant time, every candidate).
     pub fn matches(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> bool {
-        self.matches_ct(profile, key, body).into()
-    }
-
-    fn matches_ct(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> Choice {
         let expected = self.mac(profile, key, body);
         let mut found = Choice::from(0);
         for candidate in &self.signatures {
             found |= candidate.ct_eq(&expected);
         }
-        found
+        found.into()
     }
 
     pub fn mac(&self, profile: &Profile, mut key: HmacSha256, body: &[u8]) -> Signature {

@@ -8,7 +8,7 @@ mod route;
 mod send;
 
 use clap::{Args, Parser, Subcommand};
-use hooksig::{Scheme, SignOptions, Verifier, unix_now};
+use hooksig::{RedisStore, ReplayGuard, Scheme, SignOptions, Verifier, unix_now};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -177,6 +177,10 @@ struct VerifyArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Refuse a delivery this Redis server has seen before (redis://host:port[/db]):
+    /// a verified one is recorded as handled, a copy exits 1 with code `replayed`.
+    #[arg(long = "replay-store", value_name = "URL")]
+    replay_store: Option<String>,
 }
 
 #[derive(Args)]
@@ -332,7 +336,26 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
         verifier = verifier.with_tolerance(tolerance);
     }
     let now = args.now.unwrap_or_else(unix_now);
-    match verifier.verify_at(&headers, &body, now) {
+    let guard = match &args.replay_store {
+        Some(url) => Some(ReplayGuard::new(
+            RedisStore::new(url).map_err(report_config_error)?,
+        )),
+        None => None,
+    };
+    // With a guard, the delivery is claimed and, as this command is its
+    // whole handling, marked handled at once.
+    let outcome = match &guard {
+        Some(guard) => verifier
+            .verify_once_at(guard, &headers, &body, now)
+            .and_then(|delivery| guard.complete(&delivery).map(|()| delivery.verified)),
+        None => verifier.verify_at(&headers, &body, now),
+    };
+    if let Err(err) = &outcome {
+        if err.code() == "replay_store_unavailable" {
+            return Err(report_config_error(err.clone()));
+        }
+    }
+    match outcome {
         Ok(v) => {
             if args.json {
                 let mut out = serde_json::json!({ "ok": true, "key_index": v.key_index });
