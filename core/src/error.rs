@@ -106,6 +106,16 @@ macro_rules! error_codes {
                 match self { $(ErrorCode::$variant => $code,)+ }
             }
 
+            /// [`as_str`](Self::as_str) as a C string, for the C binding.
+            pub const fn as_c_str(self) -> &'static std::ffi::CStr {
+                match self {
+                    $(ErrorCode::$variant => match std::ffi::CStr::from_bytes_with_nul(concat!($code, "\0").as_bytes()) {
+                        Ok(text) => text,
+                        Err(_) => panic!("a code contains a NUL"),
+                    },)+
+                }
+            }
+
             /// The variant's name, e.g. `"SignatureMismatch"`, from which
             /// bindings name their error classes.
             pub const fn name(self) -> &'static str {
@@ -332,6 +342,7 @@ mod tests {
             assert_eq!(*code as usize, i + 1, "numbers follow declaration order");
             assert_eq!(code.as_str().parse::<ErrorCode>(), Ok(*code));
             assert_eq!(code.to_string(), code.as_str());
+            assert_eq!(code.as_c_str().to_str(), Ok(code.as_str()));
             assert!(!code.doc().is_empty() && !code.doc().starts_with(' '));
             // snake_case code <-> CamelCase name
             let camel: String = code
