@@ -101,6 +101,15 @@ macro_rules! error_codes {
             /// Every code, in declaration order.
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
 
+            /// The table as text, for bindings that hand it to another
+            /// language: one `code http_status Verification|Configuration`
+            /// line per code, in declaration order, each ending in `\n`.
+            ///
+            /// ```
+            /// assert!(hooksig::ErrorCode::TABLE.starts_with("invalid_secret 500 Configuration\nmissing_header 401 Verification\n"));
+            /// ```
+            pub const TABLE: &'static str = concat!($($code, " ", $status, " ", stringify!($kind), "\n",)+);
+
             /// The code as text, e.g. `"signature_mismatch"`.
             pub const fn as_str(self) -> &'static str {
                 match self { $(ErrorCode::$variant => $code,)+ }
@@ -337,12 +346,15 @@ mod tests {
 
     #[test]
     fn the_table_is_consistent() {
+        assert_eq!(ErrorCode::TABLE.lines().count(), ErrorCode::ALL.len());
         for (i, code) in ErrorCode::ALL.iter().enumerate() {
             assert_eq!(Error::CODES[i], code.as_str());
             assert_eq!(*code as usize, i + 1, "numbers follow declaration order");
             assert_eq!(code.as_str().parse::<ErrorCode>(), Ok(*code));
             assert_eq!(code.to_string(), code.as_str());
             assert_eq!(code.as_c_str().to_str(), Ok(code.as_str()));
+            let line = format!("{code} {} {:?}", code.http_status(), code.kind());
+            assert_eq!(ErrorCode::TABLE.lines().nth(i), Some(line.as_str()));
             assert!(!code.doc().is_empty() && !code.doc().starts_with(' '));
             // snake_case code <-> CamelCase name
             let camel: String = code
