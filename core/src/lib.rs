@@ -94,7 +94,7 @@ pub mod __fuzz {
 pub use catalog::Catalog;
 #[cfg(feature = "ed25519")]
 pub use ed25519::generate_ed25519_keys;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Result, UnknownErrorCode};
 pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
 pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
 pub use secret::{Secret, generate_secret};

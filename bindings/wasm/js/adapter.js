@@ -74,7 +74,7 @@ function createBackend(wasm) {
     sign: (scheme, secret, body, timestamp, webhookId, eventType) =>
       list(checked(wasm.sign(scheme, secret, bytes(body), timestamp, webhookId, eventType))),
     builtInSchemes: () => list(wasm.builtInSchemes()),
-    httpStatusOf: (code) => wasm.httpStatusOf(code) ?? null,
+    errorTable: () => wasm.errorTable(),
   };
 
   // The light build (hooksig-wasm/verify) has no routing or Tratta exports

@@ -330,10 +330,10 @@ fn sign_flat(
         .collect())
 }
 
-/// The HTTP status a receiver answers an error `code` with (`undefined` for an unknown code).
-#[wasm_bindgen(js_name = httpStatusOf)]
-pub fn http_status_of(code: &str) -> Option<u16> {
-    hooksig::Error::http_status_of(code)
+/// The core's error table, `hooksig::ErrorCode::TABLE` (read by errors.js).
+#[wasm_bindgen(js_name = errorTable)]
+pub fn error_table() -> String {
+    hooksig::ErrorCode::TABLE.into()
 }
 
 /// The names of the built-in schemes, joined by [`SEPARATOR`].

@@ -150,3 +150,23 @@ test('hooksig-wasm/verify is the verifying half of the API: no diagnose, routing
     assert.throws(() => new hooksig.Verifier('standard', secret).verify(headers, body + ' ', at), hooksig.SignatureMismatchError);
   }
 });
+
+test("the error classes of both entries are the core's table, as each wasm build reports it", async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(join(pkg, 'noop.js'));
+  for (const [entry, glue] of [
+    ['hooksig-wasm', 'node/hooksig_wasm.js'],
+    ['hooksig-wasm/verify', 'node/verify/hooksig_wasm.js'],
+  ]) {
+    const hooksig = await import(entry);
+    const table = require(join(pkg, glue)).errorTable().trimEnd().split('\n').map((line) => line.split(' '));
+    assert.deepEqual([...hooksig.ERROR_CODES], table.map(([code]) => code), `${entry}: same codes, same order`);
+    for (const [code, status, kind] of table) {
+      const name = code.replace(/(?:^|_)([a-z])/g, (_, letter) => letter.toUpperCase()) + 'Error';
+      const error = new hooksig[name]('probe');
+      assert.equal(error.code, code, `${entry}: ${name}`);
+      assert.equal(error.httpStatus, Number(status), `${entry}: ${code}`);
+      assert.equal(error instanceof hooksig.VerificationError, kind === 'Verification', `${entry}: ${code}`);
+    }
+  }
+});
