@@ -40,7 +40,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod b64;
 mod catalog;
 mod diagnose;
 #[cfg(feature = "ed25519")]
@@ -59,8 +58,7 @@ mod verify;
 mod wire;
 
 /// Internals re-exported for the fuzz targets of `fuzz/` (differential tests
-/// of the hand-written JSON reader and base64 codec against serde_json and
-/// the base64 crate); not part of the API.
+/// of the hand-written JSON reader against serde_json); not part of the API.
 #[doc(hidden)]
 pub mod __fuzz {
     /// Whether `bytes` is one JSON document, strings checked for syntax only.
@@ -78,16 +76,6 @@ pub mod __fuzz {
         };
         value.write(style, &mut out);
         Ok(out)
-    }
-
-    /// Padded base64 of `bytes`.
-    pub fn b64_encode(bytes: &[u8]) -> String {
-        crate::b64::encode(bytes)
-    }
-
-    /// Decodes base64 `text`, `canonical` or lenient (padding optional, stray bits ignored).
-    pub fn b64_decode(text: &[u8], canonical: bool) -> Option<Vec<u8>> {
-        crate::b64::decode(text, canonical)
     }
 }
 

@@ -1,7 +1,6 @@
 //! Verification: header lookup, signature parsing, the timestamp window and
 //! the constant-time comparison.
 
-use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, truncate};
 use crate::secret::{HmacSha256, Secret, VerifyKey, verify_key};
@@ -653,8 +652,22 @@ fn decode_asymmetric(value: &[u8]) -> Option<AsymmetricSignature> {
         return None;
     }
     let mut out = [0u8; 66];
-    let n = b64::decode_into(value, &mut out, false)?;
-    out.get(..n)?.try_into().ok()
+    decode_base64(value, &mut out)?.try_into().ok()
+}
+
+/// Standard base64 as senders emit it, padding optional (`base64ct`: constant
+/// time, canonical trailing bits), decoded into `out`; `None` when it is not
+/// base64 or does not fit.
+pub(crate) fn decode_base64<'a>(text: &[u8], out: &'a mut [u8]) -> Option<&'a [u8]> {
+    use base64ct::{Base64Unpadded, Encoding as _};
+    // Counted from the end, which is short; a `=` before the padding is not
+    // a symbol and fails the decoding.
+    let padding = text.iter().rev().take_while(|&&b| b == b'=').count();
+    let symbols = text.get(..text.len() - padding)?;
+    if padding > 0 && (symbols.len() % 4 == 0 || symbols.len() % 4 + padding > 4) {
+        return None;
+    }
+    Base64Unpadded::decode(symbols, out).ok()
 }
 
 fn decode_signature(encoding: Encoding, value: &[u8]) -> Option<Signature> {
@@ -667,11 +680,7 @@ fn decode_signature(encoding: Encoding, value: &[u8]) -> Option<Signature> {
                 return None;
             }
             let mut buf = [0u8; 36];
-            let n = b64::decode_into(value, &mut buf, false)?;
-            if n != SIGNATURE_LEN {
-                return None;
-            }
-            out.copy_from_slice(&buf[..SIGNATURE_LEN]);
+            out = decode_base64(value, &mut buf)?.try_into().ok()?;
         }
     }
     Some(out)
@@ -687,6 +696,27 @@ fn describe_encoding(encoding: Encoding) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// The lenient decoding is the `base64` crate's with padding optional.
+        #[test]
+        fn decodes_base64_like_the_base64_crate(text in "[AQgwB+/=*\n]{0,14}") {
+            use base64::Engine;
+            const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+                &base64::alphabet::STANDARD,
+                base64::engine::GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+            );
+            let mut out = [0; 16];
+            prop_assert_eq!(
+                decode_base64(text.as_bytes(), &mut out).map(<[u8]>::to_vec),
+                LENIENT.decode(text.as_bytes()).ok()
+            );
+        }
+    }
 
     fn assert_send_sync<T: Send + Sync>() {}
 
