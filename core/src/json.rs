@@ -441,7 +441,8 @@ fn without_repeated_names<'a>(
         return members;
     }
     let name = |i: usize| members.get(i).map(|m| &m.0);
-    let order = crate::order::sorted_indexes(members.len(), &|a, b| name(a) < name(b));
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| name(a).cmp(&name(b)));
     // Runs of equal names, in document order within a run (the sort is stable).
     let mut runs: Vec<&[usize]> = Vec::new();
     let mut start = 0;
@@ -516,9 +517,11 @@ impl<'a> Value<'a> {
             }
             Value::Map(members) => {
                 let order = match style.sort_keys {
-                    true => crate::order::sorted_indexes(members.len(), &|a, b| {
-                        members.get(a).map(|m| &m.0) < members.get(b).map(|m| &m.0)
-                    }),
+                    true => {
+                        let mut order: Vec<usize> = (0..members.len()).collect();
+                        order.sort_by(|&a, &b| members.get(a).map(|m| &m.0).cmp(&members.get(b).map(|m| &m.0)));
+                        order
+                    }
                     false => (0..members.len()).collect(),
                 };
                 out.push('{');

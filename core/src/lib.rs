@@ -48,7 +48,6 @@ mod error;
 pub mod events;
 mod json;
 mod matcher;
-mod order;
 pub mod samples;
 mod scheme;
 mod secret;
