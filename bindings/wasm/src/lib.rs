@@ -547,8 +547,9 @@ mod tests {
 
     #[test]
     fn signed_values_never_hold_the_separator() {
-        // A webhook id of any text comes back one character per byte.
-        let id = format!("msg{SEPARATOR}\0\u{e9}");
+        // A webhook id of any text comes back one character per byte (no
+        // control character: sign refuses those since the fuzzers' fixes).
+        let id = format!("msg{SEPARATOR}\u{e9}");
         let flat = sign_flat(
             "standard",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
