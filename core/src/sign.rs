@@ -98,7 +98,9 @@ pub fn sign<S: AsRef<str>>(
             request.message_parts(&profile, body, &mut |part| message.extend_from_slice(part));
             (
                 Some(label),
-                <base64ct::Base64 as base64ct::Encoding>::encode_string(&crate::ed25519::sign(&key, &message)),
+                <base64ct::Base64 as base64ct::Encoding>::encode_string(&crate::ed25519::sign(
+                    &key, &message,
+                )),
             )
         }
     };

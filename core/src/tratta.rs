@@ -143,7 +143,9 @@ pub fn encrypt_with_salt_and_iv(
     out.extend_from_slice(iv);
     out.extend_from_slice(&ciphertext);
     out.extend_from_slice(&tag.finalize().into_bytes());
-    Ok(<base64ct::Base64 as base64ct::Encoding>::encode_string(&out))
+    Ok(<base64ct::Base64 as base64ct::Encoding>::encode_string(
+        &out,
+    ))
 }
 
 fn derive_keys(secret: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; AES_KEY_LEN + MAC_KEY_LEN]>> {
@@ -181,8 +183,9 @@ mod tests {
         let mut tag = hmac_sha256(mac_key).unwrap();
         tag.update(&iv);
         tag.update(&ciphertext);
-        let data =
-            <base64ct::Base64 as base64ct::Encoding>::encode_string(&[&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat());
+        let data = <base64ct::Base64 as base64ct::Encoding>::encode_string(
+            &[&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat(),
+        );
 
         let err = decrypt(b"secret", data).unwrap_err();
         assert_eq!(err.code(), "decryption_failed");

@@ -13,9 +13,13 @@ const pkg = join(process.cwd(), 'node_modules', 'hooksig-wasm');
 // the light entry: its .wasm and every script it loads, each gzipped.
 const BUDGET = 40_000;
 // The full API cannot fit it (README.md, "Size", gives what each part costs);
-// this ceiling catches its regressions. 73 KiB since the core's hostile-input
-// fixes (+3.2 KB) and the JS API's body cap and byte header values (+0.7 KB).
-const CEILING = 73 * 1024;
+// this ceiling catches its regressions. 107 KiB since JSON became serde_json
+// (the `json` feature: event types, custom schemes as JSON, diagnose's
+// re-serializations), measured 109,220 B (.wasm 100,262 B + JS 8,958 B
+// gzipped) with Debian's rustc-web 1.96; the same toolchain measured the
+// hand-written JSON reader's build at 86,564 B, already past the previous 73 KiB.
+// The light entry has no JSON since then: 39,329 B (was 40,548 B).
+const CEILING = 107 * 1024;
 
 const gzipped = (file) => gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length;
 
