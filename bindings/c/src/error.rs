@@ -305,9 +305,16 @@ mod tests {
             let status = hooksig_status::of(*code);
             assert_eq!(status as c_int, *code as c_int);
             assert_eq!(status.code(), code.as_c_str());
-            assert_eq!(hooksig_status_code(*code as c_int), code.as_c_str().as_ptr());
+            assert_eq!(
+                hooksig_status_code(*code as c_int),
+                code.as_c_str().as_ptr()
+            );
             // The C name is the code in capitals, under the same number.
-            let line = format!("HOOKSIG_{} = {},", code.as_str().to_uppercase(), *code as c_int);
+            let line = format!(
+                "HOOKSIG_{} = {},",
+                code.as_str().to_uppercase(),
+                *code as c_int
+            );
             assert!(header.contains(&line), "hooksig.h lacks {line}");
         }
         let core: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_c_str()).collect();

@@ -548,7 +548,10 @@ mod tests {
     fn cases_in(text: &str, prefix: &str, suffix: &str) -> Vec<String> {
         text.lines()
             .filter_map(|line| {
-                let name = line.trim_start().strip_prefix(prefix)?.strip_suffix(suffix)?;
+                let name = line
+                    .trim_start()
+                    .strip_prefix(prefix)?
+                    .strip_suffix(suffix)?;
                 Some(name.to_owned())
             })
             .collect()
@@ -568,10 +571,18 @@ mod tests {
             "Conveniences.kt"
         );
         let swift = include_str!("../swift/Sources/Hooksig/HooksigError+Code.swift");
-        assert_eq!(table_in(swift, "case .", ": return "), core, "HooksigError+Code.swift");
+        assert_eq!(
+            table_in(swift, "case .", ": return "),
+            core,
+            "HooksigError+Code.swift"
+        );
         let generated = include_str!("../kotlin/src/main/kotlin/dev/hooksig/hooksig.kt");
         assert_eq!(
-            cases_in(generated, "class ", "(message: String) : HooksigException(message)"),
+            cases_in(
+                generated,
+                "class ",
+                "(message: String) : HooksigException(message)"
+            ),
             names,
             "hooksig.kt"
         );

@@ -101,9 +101,41 @@ fn joined<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
 }
 
 /// Reads a scheme argument: a built-in name, or a custom scheme as JSON text
-/// (the JS layer stringifies a custom-scheme object).
+/// (the JS layer stringifies a custom-scheme object). The light build has no
+/// JSON reader: its adapter (js/adapter.js) hands a custom scheme over as
+/// [`FIELDS_MARK`] and its members, `name` [`SEPARATOR`] `value` each, the
+/// value a kind letter (`n` null, `s` string, `i` whole number, `x` other)
+/// and its text.
 fn parse_scheme(scheme: &str) -> Result<Scheme, Error> {
+    #[cfg(not(feature = "full"))]
+    if let Some(members) = scheme.strip_prefix(FIELDS_MARK) {
+        return custom_from_members(members);
+    }
     scheme.parse()
+}
+
+/// Starts a custom scheme given as members (light build).
+#[cfg(not(feature = "full"))]
+const FIELDS_MARK: char = '\u{1}';
+
+#[cfg(not(feature = "full"))]
+fn custom_from_members(members: &str) -> Result<Scheme, Error> {
+    use hooksig::FieldValue;
+    let mut parts = members.split(SEPARATOR).filter(|_| !members.is_empty());
+    let mut fields = Vec::new();
+    while let Some(name) = parts.next() {
+        let value = parts.next().unwrap_or_default();
+        let value = match value.split_at_checked(1) {
+            Some(("n", _)) => FieldValue::Null,
+            Some(("s", text)) => FieldValue::String(text),
+            Some(("i", digits)) => digits
+                .parse()
+                .map_or(FieldValue::Other, FieldValue::WholeNumber),
+            _ => FieldValue::Other,
+        };
+        fields.push((name, value));
+    }
+    Scheme::custom_from_fields(fields)
 }
 
 type HeaderPairs<'a> = Vec<(&'a [u8], &'a [u8])>;
