@@ -5,9 +5,9 @@
 //! never a signature (received or computed).
 
 use crate::error::Error;
-use crate::matcher::position_of;
 use crate::scheme::Scheme;
 use crate::secret::{VerifyKey, keyed_mac, mistaken_keys};
+use crate::text::position_of;
 use crate::verify::{ParsedRequest, Verifier, find_header, parse_request, unix_now};
 
 impl Verifier {

@@ -53,6 +53,7 @@ pub mod samples;
 mod scheme;
 mod secret;
 mod sign;
+mod text;
 pub mod tratta;
 mod verify;
 mod wire;

@@ -32,6 +32,7 @@ use std::hash::BuildHasher;
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::text::position_of;
 
 /// A compiled list of event-type patterns.
 ///
@@ -901,12 +902,3 @@ impl Index {
 /// glob piece costs its byte and a 4-byte length; a pattern at most 28 bytes
 /// of ids and counts), so this keeps every offset inside 32 bits.
 const MAX_TOTAL_LEN: usize = 128 << 20;
-
-/// Where `needle` first occurs (`str::contains` and `find` bring a
-/// substring searcher of a few KiB into the WebAssembly build).
-pub(crate) fn position_of(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
-}

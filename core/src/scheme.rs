@@ -5,7 +5,7 @@
 //! verify, sign and diagnose have a single code path.
 
 use crate::error::{Error, Result};
-use crate::matcher::position_of;
+use crate::text::{position_of, truncate};
 
 /// A provider's signing scheme.
 ///
@@ -738,14 +738,6 @@ fn parse_template(template: &str) -> Result<Vec<MessagePart>> {
         }
     }
     Ok(parts)
-}
-
-/// Cuts user-supplied text that is echoed in a message down to `max` characters.
-pub(crate) fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
 }
 
 #[cfg(test)]

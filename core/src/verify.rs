@@ -2,8 +2,9 @@
 //! the constant-time comparison.
 
 use crate::error::{Error, Result};
-use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, truncate};
+use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat};
 use crate::secret::{HmacSha256, Secret, VerifyKey, verify_key};
+use crate::text::truncate;
 use hmac::Mac;
 use std::ffi::CStr;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
