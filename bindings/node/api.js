@@ -266,7 +266,7 @@ async function readRequest(request, stream, max) {
 /** Builds the public API over `backend` (see SHARED-API.md). */
 function createApi(backend) {
   const decoder = new TextDecoder();
-  errors.setHttpStatuses(backend.httpStatusOf);
+  errors.adoptTable(backend.errorTable());
 
   // The sync verify's key index, timestamp and id-signed flag come back through
   // this array (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
@@ -475,17 +475,7 @@ function createApi(backend) {
     backend: backend.kind,
     HooksigError: errors.HooksigError,
     VerificationError: errors.VerificationError,
-    InvalidSecretError: errors.InvalidSecretError,
-    MissingHeaderError: errors.MissingHeaderError,
-    MalformedHeaderError: errors.MalformedHeaderError,
-    TimestampTooOldError: errors.TimestampTooOldError,
-    TimestampInFutureError: errors.TimestampInFutureError,
-    NoSupportedSignatureError: errors.NoSupportedSignatureError,
-    SignatureMismatchError: errors.SignatureMismatchError,
-    InvalidBodyError: errors.InvalidBodyError,
-    InvalidPatternError: errors.InvalidPatternError,
-    DecryptionFailedError: errors.DecryptionFailedError,
-    InvalidSchemeError: errors.InvalidSchemeError,
+    ...errors.CLASSES,
     ERROR_CODES: errors.ERROR_CODES,
   });
 }

@@ -2,7 +2,7 @@
 // The error classes of the JS API, shared verbatim by the `hooksig` (napi) and
 // `hooksig-wasm` packages: plain JS, no Node-only imports, no requires.
 //
-// One class per DESIGN.md code. `VerificationError` groups every failure a bad
+// One class per code of the core's table. `VerificationError` groups every failure a bad
 // request can cause, so a receiver can answer 4xx for those and treat the rest
 // (a wrong secret, pattern or scheme) as its own configuration bug.
 
@@ -19,10 +19,33 @@ Object.defineProperty(HooksigError.prototype, 'name', { value: 'HooksigError', w
 class VerificationError extends HooksigError {}
 Object.defineProperty(VerificationError.prototype, 'name', { value: 'VerificationError', writable: true, configurable: true });
 
+// The core's error table (hooksig::ErrorCode::ALL), in its order: each code
+// and whether a bad request can cause it (else it is a configuration error).
+// Only this list is written by hand; `createApi` checks it against the
+// backend's own copy of the core table (`errorTable()`), which also gives each
+// class its `httpStatus`, so the two cannot drift apart.
+const TABLE = [
+  ['invalid_secret', false],
+  ['missing_header', true],
+  ['malformed_header', true],
+  ['timestamp_too_old', true],
+  ['timestamp_in_future', true],
+  ['no_supported_signature', true],
+  ['signature_mismatch', true],
+  ['invalid_body', true],
+  ['invalid_pattern', false],
+  ['decryption_failed', true],
+  ['invalid_scheme', false],
+];
+
 const byCode = {};
+/** Every class by name: `InvalidSecretError` for `invalid_secret`, and so on. */
+const CLASSES = {};
 
 /** One class per code; `name` set explicitly so minifiers cannot rename it. */
-function define(name, code, Base) {
+for (const [code, verification] of TABLE) {
+  const name = code.replace(/(?:^|_)([a-z])/g, (_, letter) => letter.toUpperCase()) + 'Error';
+  const Base = verification ? VerificationError : HooksigError;
   const Class = {
     [name]: class extends Base {
       constructor(message) {
@@ -32,35 +55,44 @@ function define(name, code, Base) {
   }[name];
   Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
   byCode[code] = Class;
-  return Class;
+  CLASSES[name] = Class;
 }
 
-// In the order of DESIGN.md's table.
-const InvalidSecretError = define('InvalidSecretError', 'invalid_secret', HooksigError);
-const MissingHeaderError = define('MissingHeaderError', 'missing_header', VerificationError);
-const MalformedHeaderError = define('MalformedHeaderError', 'malformed_header', VerificationError);
-const TimestampTooOldError = define('TimestampTooOldError', 'timestamp_too_old', VerificationError);
-const TimestampInFutureError = define('TimestampInFutureError', 'timestamp_in_future', VerificationError);
-const NoSupportedSignatureError = define('NoSupportedSignatureError', 'no_supported_signature', VerificationError);
-const SignatureMismatchError = define('SignatureMismatchError', 'signature_mismatch', VerificationError);
-const InvalidBodyError = define('InvalidBodyError', 'invalid_body', VerificationError);
-const InvalidPatternError = define('InvalidPatternError', 'invalid_pattern', HooksigError);
-const DecryptionFailedError = define('DecryptionFailedError', 'decryption_failed', VerificationError);
-const InvalidSchemeError = define('InvalidSchemeError', 'invalid_scheme', HooksigError);
+// Named one by one for the ES module rewrite of this file (SHARED-API.md),
+// whose exports must be static; the tests check the list is complete.
+const {
+  InvalidSecretError,
+  MissingHeaderError,
+  MalformedHeaderError,
+  TimestampTooOldError,
+  TimestampInFutureError,
+  NoSupportedSignatureError,
+  SignatureMismatchError,
+  InvalidBodyError,
+  InvalidPatternError,
+  DecryptionFailedError,
+  InvalidSchemeError,
+} = CLASSES;
 
-/** Every code, in DESIGN.md's order. */
-const ERROR_CODES = Object.freeze(Object.keys(byCode));
+/** Every code, in the core's order. */
+const ERROR_CODES = Object.freeze(TABLE.map(([code]) => code));
 
 /**
- * Gives each class its `httpStatus` (what a receiver answers the error with)
- * from the core's table, `statusOf(code)`, which only the backend can reach.
+ * Checks TABLE against the core's table as the backend reports it (one line
+ * per code: `code http_status verification|configuration`, in order) and gives
+ * each class its `httpStatus` (what a receiver answers the error with).
  */
-function setHttpStatuses(statusOf) {
-  for (const code of ERROR_CODES) {
-    const status = statusOf(code);
-    if (typeof status !== 'number') throw new Error(`hooksig: the backend has no HTTP status for ${code}`);
-    Object.defineProperty(byCode[code].prototype, 'httpStatus', { value: status, writable: false, configurable: true });
-  }
+function adoptTable(text) {
+  const lines = text.trimEnd().split('\n');
+  if (lines.length !== TABLE.length) throw new Error(`hooksig: the backend has ${lines.length} error codes, this API ${TABLE.length}`);
+  lines.forEach((line, i) => {
+    const [code, status, kind] = line.split(' ');
+    const [known, verification] = TABLE[i];
+    if (code !== known || kind !== (verification ? 'Verification' : 'Configuration')) {
+      throw new Error(`hooksig: the backend's error code ${i} is ${code} (${kind}), this API's ${known}`);
+    }
+    Object.defineProperty(byCode[code].prototype, 'httpStatus', { value: Number(status), writable: false, configurable: true });
+  });
 }
 
 /**
@@ -87,7 +119,8 @@ module.exports = {
   InvalidPatternError,
   DecryptionFailedError,
   InvalidSchemeError,
+  CLASSES,
   ERROR_CODES,
   toHooksigError,
-  setHttpStatuses,
+  adoptTable,
 };

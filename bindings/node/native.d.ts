@@ -50,11 +50,11 @@ export type NativeVerifier = Verifier
 /** The names of the built-in schemes. */
 export declare function builtInSchemes(): Array<string>
 
+/** The core's error table, `hooksig::ErrorCode::TABLE` (read by errors.js). */
+export declare function errorTable(): string
+
 /** The event types a request carries, one per event, in payload order. */
 export declare function eventTypes(scheme: string, headers: string, count: number, body: Uint8Array | string): Array<string>
-
-/** The HTTP status a receiver answers an error `code` with (`null` for an unknown code). */
-export declare function httpStatusOf(code: string): number | null
 
 /** Signs `body` as a sender would; returns `[name, value, name, value, ...]`. */
 export declare function sign(scheme: string, secret: string, body: Uint8Array | string, timestamp?: number | undefined | null, webhookId?: string | undefined | null, eventType?: string | undefined | null): Array<string>

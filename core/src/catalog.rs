@@ -63,7 +63,7 @@ impl Catalog {
             .ok_or_else(|| Error::InvalidScheme {
                 reason: format!(
                     "no event catalogue for \"{}\"; hooksig has catalogues for {}",
-                    crate::scheme::truncate(name, 40),
+                    crate::text::truncate(name, 40),
                     Catalog::ALL
                         .iter()
                         .map(|c| c.name)

@@ -5,10 +5,9 @@
 //! never a signature (received or computed).
 
 use crate::error::Error;
-use crate::json;
-use crate::matcher::position_of;
 use crate::scheme::Scheme;
 use crate::secret::{VerifyKey, keyed_mac, mistaken_keys};
+use crate::text::position_of;
 use crate::verify::{ParsedRequest, Verifier, find_header, parse_request, unix_now};
 
 impl Verifier {
@@ -279,7 +278,8 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
         let unix: Vec<u8> = body.iter().copied().filter(|&b| b != b'\r').collect();
         variants.push((unix, "Line endings were changed to CRLF after signing"));
     }
-    if json::is_valid(body) {
+    #[cfg(feature = "json")]
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
         let reserialized = "The body was re-serialized: a framework parsed the JSON and your code encoded it again, with different spacing, key order or escapes";
         let mut push = |variant: Vec<u8>| {
             if !variants.iter().any(|(v, _)| *v == variant) {
@@ -288,17 +288,101 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
         };
         push(rewrite_json_whitespace(body, Spacing::Compact));
         push(rewrite_json_whitespace(body, Spacing::Python));
-        if let Ok(value) = json::Value::parse(body) {
-            for (sort_keys, python) in [(false, false), (true, false), (false, true), (true, true)]
-            {
-                let mut text = String::with_capacity(body.len());
-                value.write(json::Style { sort_keys, python }, &mut text);
-                push(text.into_bytes());
-            }
+        for (sort_keys, python) in [(false, false), (true, false), (false, true), (true, true)] {
+            let mut text = String::with_capacity(body.len());
+            write_json(&value, Style { sort_keys, python }, &mut text);
+            push(text.into_bytes());
         }
     }
     variants.retain(|(variant, _)| variant != body);
     variants
+}
+
+/// How a re-serializing program writes JSON.
+#[cfg(feature = "json")]
+#[derive(Clone, Copy)]
+pub(crate) struct Style {
+    /// Members sorted by name (Python's `sort_keys=True`, Go maps); by code
+    /// point, which is UTF-8 byte order.
+    pub sort_keys: bool,
+    /// Python's `json.dumps` defaults: `", "` and `": "`, and every
+    /// non-ASCII character escaped (`ensure_ascii=True`). Otherwise
+    /// `JSON.stringify`'s: no spaces, only what must be escaped.
+    pub python: bool,
+}
+
+/// Writes `value` the way `style` does: members in document order (a
+/// repeated name keeps its first place and last value, as `serde_json`'s
+/// `preserve_order` map and JS and Python objects do), numbers as written
+/// (`arbitrary_precision`). Recursion is bounded by `serde_json`'s limit of
+/// 128 levels on what it parses.
+#[cfg(feature = "json")]
+pub(crate) fn write_json(value: &serde_json::Value, style: Style, out: &mut String) {
+    use serde_json::Value;
+    let (comma, colon) = if style.python {
+        (", ", ": ")
+    } else {
+        (",", ":")
+    };
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_string(s, style.python, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(comma);
+                }
+                write_json(item, style, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut members: Vec<(&String, &Value)> = members.iter().collect();
+            if style.sort_keys {
+                members.sort_by(|a, b| a.0.cmp(b.0));
+            }
+            out.push('{');
+            for (i, (key, value)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(comma);
+                }
+                write_string(key, style.python, out);
+                out.push_str(colon);
+                write_json(value, style, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Appends `s` as a JSON string. Escapes what JSON requires, the short forms
+/// where they exist (as `JSON.stringify`, `serde_json` and Python do), and
+/// with `ascii` every non-ASCII character too, as UTF-16 `\uXXXX` (Python).
+#[cfg(feature = "json")]
+fn write_string(s: &str, ascii: bool, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ if c >= '\u{7f}' && !ascii => out.push(c),
+            _ => {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
 }
 
 /// Telltales of a body that is not what the sender sent, even when no variant matches.
@@ -317,6 +401,7 @@ fn looks_reserialized(body: &[u8]) -> Option<&'static str> {
     None
 }
 
+#[cfg(feature = "json")]
 #[derive(Clone, Copy)]
 enum Spacing {
     /// `JSON.stringify` / `json.dumps(separators=(",", ":"))`.
@@ -327,6 +412,7 @@ enum Spacing {
 
 /// Rewrites the whitespace between JSON tokens, keeping key order, numbers and
 /// escapes byte for byte (so the only difference tested is spacing).
+#[cfg(feature = "json")]
 fn rewrite_json_whitespace(json: &[u8], spacing: Spacing) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len());
     let mut in_string = false;
@@ -375,6 +461,48 @@ mod tests {
         };
         let headers = sign(&scheme, secret, body, &options).unwrap();
         (Verifier::new(scheme, &[secret]).unwrap(), headers)
+    }
+
+    fn rewritten(json: &str, sort_keys: bool, python: bool) -> String {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let mut out = String::new();
+        write_json(&value, Style { sort_keys, python }, &mut out);
+        out
+    }
+
+    #[test]
+    fn writes_like_javascript_and_python() {
+        // Expected outputs: node's JSON.stringify(JSON.parse(json)) and
+        // Python's json.dumps(json.loads(json)), with sort_keys=True below.
+        let json = r#"{ "b": [1, 2.50, "x\u002fy"], "a": {"é": "\u00e9\ud83d\ude00\u0001\u007f"}, "b": null }"#;
+        assert_eq!(
+            rewritten(json, false, false),
+            "{\"b\":null,\"a\":{\"é\":\"é\u{1f600}\\u0001\u{7f}\"}}"
+        );
+        assert_eq!(
+            rewritten(json, true, false),
+            "{\"a\":{\"é\":\"é\u{1f600}\\u0001\u{7f}\"},\"b\":null}"
+        );
+        assert_eq!(
+            rewritten(json, false, true),
+            r#"{"b": null, "a": {"\u00e9": "\u00e9\ud83d\ude00\u0001\u007f"}}"#
+        );
+        assert_eq!(
+            rewritten(json, true, true),
+            r#"{"a": {"\u00e9": "\u00e9\ud83d\ude00\u0001\u007f"}, "b": null}"#
+        );
+        assert_eq!(
+            rewritten(r#"[1.50,{"z":1,"y":[true,false]},-0]"#, true, true),
+            r#"[1.50, {"y": [true, false], "z": 1}, -0]"#
+        );
+    }
+
+    #[test]
+    fn trees_nest_127_deep() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(serde_json::from_str::<serde_json::Value>(&nested(127)).is_ok());
+        assert!(serde_json::from_str::<serde_json::Value>(&nested(128)).is_err());
+        assert!(serde_json::from_str::<serde_json::Value>(&nested(200_000)).is_err());
     }
 
     #[test]

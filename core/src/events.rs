@@ -1,14 +1,18 @@
 //! Which event type(s) a (verified) request carries, per scheme, for routing
 //! through an [`EventMatcher`](crate::EventMatcher).
 //!
-//! The JSON body is read only as far as needed: the fields that carry the
-//! type are borrowed out of it and everything else is skipped, never built
-//! into a document.
+//! The JSON body is read only as far as needed (`serde_json` into borrowed
+//! structs): the fields that carry the type are borrowed out of it and
+//! everything else is skipped as `IgnoredAny`, never built into a document.
+//! Nesting deeper than `serde_json`'s limit (128) is `invalid_body`, never a
+//! stack overflow.
 
 use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::json::{Reader, Refusal};
 use crate::scheme::Scheme;
 use crate::verify::find_header;
 
@@ -58,32 +62,22 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
     match scheme {
         Scheme::Quiltt => {
             let expected = "an \"events\" array whose items have a string \"type\"";
-            let types = read(body, "Quiltt", expected, |r| {
-                let mut events = None;
-                r.fields(&["events"], false, &mut |r, _| {
-                    let mut types = Vec::new();
-                    r.array(&mut |r| {
-                        types.push(type_field(r)?);
-                        Ok(())
-                    })?;
-                    events = Some(types);
-                    Ok(())
-                })?;
-                events.ok_or_else(|| missing("events"))
-            })?;
-            if types.is_empty() {
+            let payload: QuilttPayload = read(body, "Quiltt", expected)?;
+            if payload.events.is_empty() {
                 return Err(invalid_body(
                     "the Quiltt payload's \"events\" array is empty",
                 ));
             }
-            Ok(types)
+            Ok(payload
+                .events
+                .into_iter()
+                .map(|e| e.0.kind.into_owned())
+                .collect())
         }
-        Scheme::Bond => Ok(vec![read(
-            body,
-            "Atelio/Bond",
-            "a string \"event\" field",
-            |r| string_field(r, "event"),
-        )?]),
+        Scheme::Bond => {
+            let payload: BondPayload = read(body, "Atelio/Bond", "a string \"event\" field")?;
+            Ok(vec![payload.event.into_owned()])
+        }
         Scheme::Standard | Scheme::Stripe => Ok(vec![body_type(body, scheme.name())?]),
         Scheme::Github => {
             let event = header_text(headers, "X-GitHub-Event")?;
@@ -104,22 +98,11 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
         }
         Scheme::Slack => {
             let expected = "a string \"type\" field (Events API JSON)";
-            read(body, "Slack", expected, |r| {
-                let (mut kind, mut inner) = (None, None);
-                r.fields(&["type", "event"], false, &mut |r, field| {
-                    if field == 0 {
-                        kind = Some(r.string()?);
-                    } else if !r.null() {
-                        inner = Some(type_field(r)?);
-                    }
-                    Ok(())
-                })?;
-                let kind = kind.ok_or_else(|| missing("type"))?;
-                Ok(vec![match inner {
-                    Some(inner) if kind == "event_callback" => inner,
-                    _ => kind.into_owned(),
-                }])
-            })
+            let payload: SlackPayload = read(body, "Slack", expected)?;
+            Ok(vec![match payload.event {
+                Some(inner) if payload.kind == "event_callback" => inner.0.kind.into_owned(),
+                _ => payload.kind.into_owned(),
+            }])
         }
         Scheme::Tratta | Scheme::Custom(_) => match scheme.event_header() {
             Some(header) => Ok(vec![header_text(headers, header)?.to_owned()]),
@@ -129,52 +112,82 @@ pub fn event_types<N: AsRef<[u8]>, V: AsRef<[u8]>>(
 }
 
 fn body_type(body: &[u8], scheme: &str) -> Result<String> {
-    read(body, scheme, "a string \"type\" field", type_field)
+    let event: Object<Typed> = read(body, scheme, "a string \"type\" field")?;
+    Ok(event.0.kind.into_owned())
 }
 
-/// The string `type` of an object.
-fn type_field(r: &mut Reader) -> std::result::Result<String, Refusal> {
-    string_field(r, "type")
+/// A struct read from a JSON object only: serde's derive would also take
+/// the positional form (an array of the fields in order, `["invoice.paid"]`
+/// as a Stripe event), which no provider sends.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Visitor(PhantomData)).map(Object)
+    }
 }
 
-/// The string member `name` of an object, which must have it once.
-fn string_field(r: &mut Reader, name: &str) -> std::result::Result<String, Refusal> {
-    let mut value = None;
-    r.fields(&[name], false, &mut |r, _| {
-        value = Some(r.string()?.into_owned());
-        Ok(())
-    })?;
-    value.ok_or_else(|| missing(name))
+// The payloads' fields that carry the type; every other member is skipped
+// (serde's derive reads unknown fields as `IgnoredAny`), a repeated one refused.
+
+/// An object with a string `type`.
+#[derive(Deserialize)]
+struct Typed<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
 }
 
-fn missing(field: &str) -> Refusal {
-    ["missing field \"", field, "\""].concat()
+#[derive(Deserialize)]
+struct QuilttPayload<'a> {
+    #[serde(borrow)]
+    events: Vec<Object<Typed<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct BondPayload<'a> {
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct GithubPayload<'a> {
+    #[serde(borrow, default)]
+    action: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct SlackPayload<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    event: Option<Object<Typed<'a>>>,
 }
 
 /// `action`, when the body is a JSON object whose `action` is a string.
-fn github_action(body: &[u8]) -> Option<String> {
-    let mut reader = Reader::new(body);
-    let mut action = None;
-    reader
-        .fields(&["action"], false, &mut |r, _| {
-            action = r.optional_string()?.map(Cow::into_owned);
-            Ok(())
-        })
-        .and_then(|()| reader.end())
-        .ok()?;
-    action
+fn github_action(body: &[u8]) -> Option<Cow<'_, str>> {
+    serde_json::from_slice::<Object<GithubPayload>>(body)
+        .ok()?
+        .0
+        .action
 }
 
-/// Reads the whole body as one JSON value with `value`.
-fn read<T>(
-    body: &[u8],
-    provider: &str,
-    expected: &str,
-    value: impl FnOnce(&mut Reader) -> std::result::Result<T, Refusal>,
-) -> Result<T> {
-    let mut reader = Reader::new(body);
-    value(&mut reader)
-        .and_then(|value| reader.end().map(|()| value))
+/// Reads the whole body as one JSON object `T`.
+fn read<'a, T: Deserialize<'a>>(body: &'a [u8], provider: &str, expected: &str) -> Result<T> {
+    serde_json::from_slice::<Object<T>>(body)
+        .map(|object| object.0)
         .map_err(|refusal| {
             invalid_body(format!(
                 "expected a {provider} JSON body with {expected}: {refusal}"

@@ -30,9 +30,9 @@
 //! | entry point | cost | caps (a typed error past them, never a panic) |
 //! |---|---|---|
 //! | [`Verifier::verify`] | O(header bytes + body × secrets): headers are scanned once per name the scheme reads; each secret's MAC is computed once; each of ≤ 64 signature entries is decoded and compared with every MAC | 64 entries in a signature header (`malformed_header`); signatures longer than a SHA-256 MAC are refused before decoding; timestamps of more than 19 digits |
-//! | [`Verifier::diagnose`] | O(headers + body × (secrets + re-serializations)): the body is parsed at most once, objects with n members cost O(n log n) (repeated names are found by one sort) | JSON nesting ≤ 127 levels, checked without recursion; past it no re-serialization is tried |
-//! | [`events::event_types`] | O(body): one streaming pass that reads the fields it needs and skips the rest | nesting ≤ 127 (`invalid_body`) |
-//! | [`Scheme::custom_from_json`] | O(definition) | nesting ≤ 127; unknown or repeated fields refused |
+//! | [`Verifier::diagnose`] | O(headers + body × (secrets + re-serializations)): the body is parsed at most once (`serde_json`, members in an insertion-ordered hash map) | JSON nesting < 128 levels (`serde_json`'s recursion limit); past it no re-serialization is tried |
+//! | [`events::event_types`] | O(body): one `serde_json` pass that borrows the fields it needs and skips the rest | nesting < 128 (`invalid_body`) |
+//! | [`Scheme::custom_from_json`] | O(definition) | nesting < 128; unknown or repeated fields refused |
 //! | [`EventMatcher::matching`] | O(type length + matches): each segment hashed once, candidate prefix/suffix pairs filtered by bit sets | patterns total ≤ 128 MiB at construction |
 //! | [`EventMatcher::new`] | O(n log n) in the number of patterns (one sort) | as above |
 //! | [`tratta::decrypt`] | O(data) plus a fixed PBKDF2 (20 000 iterations) | the MAC is checked before any decryption |
@@ -40,67 +40,37 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod b64;
 mod catalog;
 mod diagnose;
 #[cfg(feature = "ed25519")]
 mod ed25519;
 mod error;
+#[cfg(feature = "json")]
 pub mod events;
-mod json;
 mod matcher;
-mod order;
 mod replay;
+#[cfg(feature = "json")]
 pub mod samples;
 mod scheme;
 mod secret;
 mod sign;
+mod text;
 pub mod tratta;
 mod verify;
 mod wire;
 
-/// Internals re-exported for the fuzz targets of `fuzz/` (differential tests
-/// of the hand-written JSON reader and base64 codec against serde_json and
-/// the base64 crate); not part of the API.
-#[doc(hidden)]
-pub mod __fuzz {
-    /// Whether `bytes` is one JSON document, strings checked for syntax only.
-    pub fn json_is_valid(bytes: &[u8]) -> bool {
-        crate::json::is_valid(bytes)
-    }
-
-    /// Parses a whole document and writes it back compactly, members sorted.
-    pub fn json_reserialize(bytes: &[u8]) -> Result<String, String> {
-        let value = crate::json::Value::parse(bytes)?;
-        let mut out = String::new();
-        let style = crate::json::Style {
-            sort_keys: true,
-            python: false,
-        };
-        value.write(style, &mut out);
-        Ok(out)
-    }
-
-    /// Padded base64 of `bytes`.
-    pub fn b64_encode(bytes: &[u8]) -> String {
-        crate::b64::encode(bytes)
-    }
-
-    /// Decodes base64 `text`, `canonical` or lenient (padding optional, stray bits ignored).
-    pub fn b64_decode(text: &[u8], canonical: bool) -> Option<Vec<u8>> {
-        crate::b64::decode(text, canonical)
-    }
-}
+#[cfg(all(test, feature = "json"))]
+mod properties;
 
 pub use catalog::Catalog;
 #[cfg(feature = "ed25519")]
 pub use ed25519::generate_ed25519_keys;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Result, UnknownErrorCode};
 pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
 #[cfg(feature = "redis")]
 pub use replay::RedisStore;
 pub use replay::{Claim, DEFAULT_RETENTION, Delivery, MemoryStore, ReplayGuard, ReplayStore};
-pub use scheme::{CustomScheme, Encoding, KeyFormat, Scheme};
+pub use scheme::{CustomScheme, Encoding, FieldValue, KeyFormat, Scheme};
 pub use secret::{Secret, generate_secret};
 pub use sign::{SignOptions, sign};
 pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, split_packed_headers, unix_now};

@@ -32,6 +32,7 @@ use std::hash::BuildHasher;
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::text::position_of;
 
 /// A compiled list of event-type patterns.
 ///
@@ -119,20 +120,8 @@ impl EventMatcher {
             out.push(index as usize);
             true
         });
-        if out.len() <= 16 {
-            // The usual case, sorted in place: a type matches few patterns.
-            for end in 1..out.len() {
-                for at in (1..=end).rev() {
-                    if out[at - 1] < out[at] {
-                        break;
-                    }
-                    out.swap(at - 1, at);
-                }
-            }
-        } else {
-            let order = crate::order::sorted_indexes(out.len(), &|a, b| out[a] < out[b]);
-            *out = order.into_iter().map(|i| out[i]).collect();
-        }
+        // Equal indexes are indistinguishable: the unstable sort serves.
+        out.sort_unstable();
     }
 
     /// The patterns, in the order given.
@@ -787,16 +776,12 @@ struct IndexBuilder {
     globs: Vec<(GlobEnds, GlobRecord)>,
 }
 
-/// `items` in runs of equal keys, sorted by key (a `BTreeMap` of lists, in
-/// far less code).
-fn grouped<K: Ord, V>(items: Vec<(K, V)>) -> Vec<(K, Vec<V>)> {
-    let order = crate::order::sorted_indexes(items.len(), &|a, b| items[a].0 < items[b].0);
-    let mut slots: Vec<Option<(K, V)>> = items.into_iter().map(Some).collect();
+/// `items` in runs of equal keys, sorted by key, in their given order within a run.
+fn grouped<K: Ord, V>(mut items: Vec<(K, V)>) -> Vec<(K, Vec<V>)> {
+    // Stable: values keep their order within a run.
+    items.sort_by(|a, b| a.0.cmp(&b.0));
     let mut groups: Vec<(K, Vec<V>)> = Vec::new();
-    for i in order {
-        let Some((key, value)) = slots.get_mut(i).and_then(Option::take) else {
-            continue;
-        };
+    for (key, value) in items {
         match groups.last_mut() {
             Some((last, values)) if *last == key => values.push(value),
             _ => groups.push((key, vec![value])),
@@ -917,12 +902,3 @@ impl Index {
 /// glob piece costs its byte and a 4-byte length; a pattern at most 28 bytes
 /// of ids and counts), so this keeps every offset inside 32 bits.
 const MAX_TOTAL_LEN: usize = 128 << 20;
-
-/// Where `needle` first occurs (`str::contains` and `find` bring a
-/// substring searcher of a few KiB into the WebAssembly build).
-pub(crate) fn position_of(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
-}

@@ -27,8 +27,7 @@ pub fn default_event_type(scheme: &Scheme) -> &'static str {
 /// ```
 pub fn sample_body(scheme: &Scheme, event_type: &str) -> Vec<u8> {
     // Event types are embedded as JSON strings, so escape them properly.
-    let mut t = String::new();
-    crate::json::write_string(event_type, false, &mut t);
+    let t = serde_json::to_string(event_type).unwrap_or_default();
     let body = match scheme {
         Scheme::Quiltt => format!(
             r#"{{"eventTypes":[{t}],"events":[{{"id":"evt_1hLkN9bXqZ","type":{t},"profile":{{"id":"p_12w8Yx4QhD","metadata":{{}}}},"record":{{"id":"conn_1Kx3vBtPXAi","status":"SYNCED","institution":{{"name":"Mercury"}}}}}}]}}"#

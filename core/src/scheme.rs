@@ -5,9 +5,7 @@
 //! verify, sign and diagnose have a single code path.
 
 use crate::error::{Error, Result};
-use crate::json::{Reader, Refusal};
-use crate::matcher::position_of;
-use std::borrow::Cow;
+use crate::text::{position_of, truncate};
 
 /// A provider's signing scheme.
 ///
@@ -80,10 +78,66 @@ impl Scheme {
     /// ).unwrap();
     /// assert_eq!(scheme.name(), "custom");
     /// ```
+    #[cfg(feature = "json")]
     pub fn custom_from_json(json: &str) -> Result<Scheme> {
         let custom = CustomScheme::from_json(json).map_err(|refusal| Error::InvalidScheme {
             reason: format!("custom scheme definition is not valid: {refusal}"),
         })?;
+        Scheme::custom(custom)
+    }
+
+    /// A user-defined scheme from its fields, checked as
+    /// [`custom_from_json`](Self::custom_from_json) checks a definition
+    /// (`Scheme::Custom` itself takes a definition unchecked). Needs no JSON.
+    ///
+    /// ```
+    /// use hooksig::{CustomScheme, Scheme};
+    /// let scheme = Scheme::custom(CustomScheme {
+    ///     timestamp_header: Some("X-Acme-Timestamp".into()),
+    ///     message: "{timestamp}.{body}".into(),
+    ///     ..CustomScheme::new("X-Acme-Signature")
+    /// })?;
+    /// assert_eq!(scheme.name(), "custom");
+    /// assert!(Scheme::custom(CustomScheme::new("X Sig")).is_err());
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidScheme`] when a header name, the message template or
+    /// the signature prefix is not usable.
+    pub fn custom(custom: CustomScheme) -> Result<Scheme> {
+        Self::custom_checked(custom)
+    }
+
+    /// A user-defined scheme from the members of its definition, as a
+    /// language's own object gives them (the light WASM build reads a JS
+    /// object this way, without JSON): the same fields, defaults, checks and
+    /// messages as [`custom_from_json`](Self::custom_from_json).
+    ///
+    /// ```
+    /// use hooksig::{FieldValue, Scheme};
+    /// let scheme = Scheme::custom_from_fields([
+    ///     ("signature_header", FieldValue::String("X-Sig")),
+    ///     ("min_secret_len", FieldValue::WholeNumber(16)),
+    /// ])?;
+    /// assert_eq!(scheme.name(), "custom");
+    /// let unknown = Scheme::custom_from_fields([("surprise", FieldValue::Null)]).unwrap_err();
+    /// assert!(unknown.to_string().contains("unknown field \"surprise\""));
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidScheme`], as for [`custom_from_json`](Self::custom_from_json).
+    pub fn custom_from_fields<'a>(
+        fields: impl IntoIterator<Item = (&'a str, FieldValue<'a>)>,
+    ) -> Result<Scheme> {
+        let custom = CustomScheme::from_fields(fields).map_err(|refusal| Error::InvalidScheme {
+            reason: format!("custom scheme definition is not valid: {refusal}"),
+        })?;
+        Self::custom_checked(custom)
+    }
+
+    fn custom_checked(custom: CustomScheme) -> Result<Scheme> {
         custom.validate()?;
         Ok(Scheme::Custom(Box::new(custom)))
     }
@@ -258,12 +312,90 @@ impl Scheme {
     }
 }
 
+/// A member's value in a custom-scheme definition given field by field
+/// ([`Scheme::custom_from_fields`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue<'a> {
+    /// `null` (the optional fields' default).
+    Null,
+    /// A string.
+    String(&'a str),
+    /// A non-negative integer written without fraction or exponent.
+    WholeNumber(u64),
+    /// Anything else (another number, a boolean, an array, an object).
+    Other,
+}
+
+/// A JSON value as a custom-scheme member's value.
+#[cfg(feature = "json")]
+fn field_value(value: &serde_json::Value) -> FieldValue<'_> {
+    use serde_json::Value;
+    match value {
+        Value::Null => FieldValue::Null,
+        Value::String(text) => FieldValue::String(text),
+        // Source text (arbitrary_precision): `-0`, `1.0` and `1e2` are
+        // not written as whole numbers.
+        Value::Number(n) => match n.to_string() {
+            text if text.bytes().all(|b| b.is_ascii_digit()) => text
+                .parse()
+                .map_or(FieldValue::Other, FieldValue::WholeNumber),
+            _ => FieldValue::Other,
+        },
+        _ => FieldValue::Other,
+    }
+}
+
+/// The members of a custom-scheme definition, as (index in
+/// [`CustomScheme::FIELDS`], value), each field at most once.
+#[cfg(feature = "json")]
+struct Fields(Vec<(usize, serde_json::Value)>);
+
+#[cfg(feature = "json")]
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Fields, A::Error> {
+                use serde::de::Error as _;
+                let mut fields: Vec<(usize, serde_json::Value)> = Vec::new();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let Some(field) = CustomScheme::FIELDS.iter().position(|f| *f == key) else {
+                        return Err(A::Error::custom(format_args!(
+                            "unknown field \"{}\", expected one of {}",
+                            truncate(&key, 40),
+                            CustomScheme::FIELDS.join(", ")
+                        )));
+                    };
+                    if fields.iter().any(|(seen, _)| *seen == field) {
+                        return Err(A::Error::custom(format_args!("duplicate field \"{key}\"")));
+                    }
+                    fields.push((field, map.next_value()?));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
 impl std::str::FromStr for Scheme {
     type Err = Error;
     fn from_str(s: &str) -> Result<Scheme> {
         let trimmed = s.trim_start();
         if trimmed.starts_with('{') {
-            Scheme::custom_from_json(trimmed)
+            #[cfg(feature = "json")]
+            return Scheme::custom_from_json(trimmed);
+            #[cfg(not(feature = "json"))]
+            return Err(Error::InvalidScheme {
+                reason: "custom scheme definitions in JSON need hooksig's json feature; build one with Scheme::custom".into(),
+            });
         } else {
             Scheme::from_name(s)
         }
@@ -301,7 +433,7 @@ pub struct CustomScheme {
 }
 
 impl CustomScheme {
-    /// The fields of the JSON form, in declaration order.
+    /// The fields of a definition, in declaration order.
     pub(crate) const FIELDS: &[&str] = &[
         "signature_header",
         "signature_prefix",
@@ -314,11 +446,12 @@ impl CustomScheme {
         "min_secret_len",
     ];
 
-    fn from_json(json: &str) -> std::result::Result<CustomScheme, Refusal> {
-        let mut reader = Reader::new(json.as_bytes());
-        let mut signature_header = None;
-        let mut custom = CustomScheme {
-            signature_header: String::new(),
+    /// A definition with `signature_header` and every other field at its
+    /// default: no prefix, timestamp, id or event header, message `{body}`,
+    /// hex signatures, UTF-8 secrets of at least one byte.
+    pub fn new(signature_header: impl Into<String>) -> CustomScheme {
+        CustomScheme {
+            signature_header: signature_header.into(),
             signature_prefix: None,
             timestamp_header: None,
             id_header: None,
@@ -327,67 +460,79 @@ impl CustomScheme {
             encoding: Encoding::Hex,
             key_format: KeyFormat::Utf8,
             min_secret_len: 1,
-        };
-        reader.fields(Self::FIELDS, true, &mut |r, field| {
-            let name = Self::FIELDS.get(field).copied().unwrap_or_default();
-            let wrong = |expected: &str| ["field \"", name, "\" must be ", expected].concat();
-            // A value of the wrong type is named as such; a broken one is a syntax error.
-            let text = |r: &mut Reader| match r.at_string() {
-                true => r.string().map(Cow::into_owned),
-                false => Err(wrong("a string")),
+        }
+    }
+
+    /// Reads the JSON form: an object of the [`FIELDS`](Self::FIELDS), each
+    /// at most once (checked while reading), then as [`Scheme::custom_from_fields`].
+    #[cfg(feature = "json")]
+    fn from_json(json: &str) -> std::result::Result<CustomScheme, String> {
+        let Fields(fields) = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Self::from_fields(fields.iter().map(|(field, v)| {
+            (
+                Self::FIELDS.get(*field).copied().unwrap_or_default(),
+                field_value(v),
+            )
+        }))
+    }
+
+    fn from_fields<'a>(
+        fields: impl IntoIterator<Item = (&'a str, FieldValue<'a>)>,
+    ) -> std::result::Result<CustomScheme, String> {
+        let mut seen = [false; 9];
+        let mut signature_header = None;
+        let mut custom = CustomScheme::new(String::new());
+        for (name, value) in fields {
+            let Some(field) = Self::FIELDS.iter().position(|f| *f == name) else {
+                return Err(format!(
+                    "unknown field \"{}\", expected one of {}",
+                    truncate(name, 40),
+                    Self::FIELDS.join(", ")
+                ));
             };
-            let optional = |r: &mut Reader| {
-                if r.null() {
-                    Ok(None)
-                } else if r.at_string() {
-                    r.string().map(|s| Some(s.into_owned()))
-                } else {
-                    Err(wrong("a string or null"))
-                }
+            if std::mem::replace(&mut seen[field], true) {
+                return Err(format!("duplicate field \"{name}\""));
+            }
+            let wrong = |expected: &str| ["field \"", name, "\" must be ", expected].concat();
+            let text = |value: FieldValue| match value {
+                FieldValue::String(text) => Ok(text.to_owned()),
+                _ => Err(wrong("a string")),
+            };
+            let optional = |value: FieldValue| match value {
+                FieldValue::Null => Ok(None),
+                FieldValue::String(text) => Ok(Some(text.to_owned())),
+                _ => Err(wrong("a string or null")),
             };
             match field {
-                0 => signature_header = Some(text(r)?),
-                1 => custom.signature_prefix = optional(r)?,
-                2 => custom.timestamp_header = optional(r)?,
-                3 => custom.id_header = optional(r)?,
-                4 => custom.event_header = optional(r)?,
-                5 => custom.message = text(r)?,
-                6 | 7 => {
-                    let value = if r.at_string() {
-                        r.string()?
-                    } else {
-                        Cow::Borrowed("")
-                    };
-                    let base64 = match &*value {
-                        "base64" => true,
-                        "hex" if field == 6 => false,
-                        "utf8" if field == 7 => false,
-                        _ if field == 6 => return Err(wrong("\"hex\" or \"base64\"")),
+                0 => signature_header = Some(text(value)?),
+                1 => custom.signature_prefix = optional(value)?,
+                2 => custom.timestamp_header = optional(value)?,
+                3 => custom.id_header = optional(value)?,
+                4 => custom.event_header = optional(value)?,
+                5 => custom.message = text(value)?,
+                6 => {
+                    custom.encoding = match value {
+                        FieldValue::String("hex") => Encoding::Hex,
+                        FieldValue::String("base64") => Encoding::Base64,
+                        _ => return Err(wrong("\"hex\" or \"base64\"")),
+                    }
+                }
+                7 => {
+                    custom.key_format = match value {
+                        FieldValue::String("utf8") => KeyFormat::Utf8,
+                        FieldValue::String("base64") => KeyFormat::Base64,
                         _ => return Err(wrong("\"utf8\" or \"base64\"")),
-                    };
-                    if field == 6 {
-                        custom.encoding = if base64 {
-                            Encoding::Base64
-                        } else {
-                            Encoding::Hex
-                        };
-                    } else {
-                        custom.key_format = if base64 {
-                            KeyFormat::Base64
-                        } else {
-                            KeyFormat::Utf8
-                        };
                     }
                 }
                 _ => {
-                    custom.min_secret_len = r
-                        .whole_number()
-                        .ok_or_else(|| wrong("a whole number of bytes"))?
+                    custom.min_secret_len = match value {
+                        FieldValue::WholeNumber(n) => usize::try_from(n).ok(),
+                        _ => None,
+                    }
+                    .ok_or_else(|| wrong("a whole number of bytes"))?
                 }
             }
-            Ok(())
-        })?;
-        reader.end()?;
+        }
         custom.signature_header = signature_header.ok_or("missing field \"signature_header\"")?;
         Ok(custom)
     }
@@ -593,14 +738,6 @@ fn parse_template(template: &str) -> Result<Vec<MessagePart>> {
         }
     }
     Ok(parts)
-}
-
-/// Cuts user-supplied text that is echoed in a message down to `max` characters.
-pub(crate) fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Secrets and the HMAC key state derived from them.
 
-use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{KeyFormat, Profile};
 use hmac::{Hmac, KeyInit};
@@ -201,16 +200,16 @@ pub(crate) fn mistaken_keys(
                     bytes(rest),
                     "the sender signed with the secret without its whsec_ prefix; this scheme keeps the prefix as part of the key",
                 ));
-                if let Some(decoded) = b64::decode(rest.as_bytes(), false) {
+                if let Some(decoded) = decode_secret_base64(rest) {
                     variants.push((
-                        Zeroizing::new(decoded),
+                        decoded,
                         "the sender base64-decoded the secret after whsec_ (Standard Webhooks style); this scheme uses the secret text as the key",
                     ));
                 }
             } else {
-                if let Some(decoded) = b64::decode(secret.as_bytes(), false) {
+                if let Some(decoded) = decode_secret_base64(secret) {
                     variants.push((
-                        Zeroizing::new(decoded),
+                        decoded,
                         "the sender base64-decoded the secret; this scheme uses the secret text as the key",
                     ));
                 }

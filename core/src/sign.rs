@@ -1,6 +1,5 @@
 //! Signing: the full header set a sender attaches, for every scheme.
 
-use crate::b64;
 use crate::error::{Error, Result};
 use crate::scheme::{Encoding, Profile, Scheme, SignatureFormat};
 #[cfg(feature = "ed25519")]
@@ -89,7 +88,7 @@ pub fn sign<S: AsRef<str>>(
             let mac = request.mac(&profile, key, body);
             let encoded = match profile.encoding {
                 Encoding::Hex => hex::encode(mac),
-                Encoding::Base64 => b64::encode(&mac),
+                Encoding::Base64 => <base64ct::Base64 as base64ct::Encoding>::encode_string(&mac),
             };
             (None, encoded)
         }
@@ -99,7 +98,9 @@ pub fn sign<S: AsRef<str>>(
             request.message_parts(&profile, body, &mut |part| message.extend_from_slice(part));
             (
                 Some(label),
-                b64::encode(&crate::ed25519::sign(&key, &message)),
+                <base64ct::Base64 as base64ct::Encoding>::encode_string(&crate::ed25519::sign(
+                    &key, &message,
+                )),
             )
         }
     };

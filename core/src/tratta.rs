@@ -17,7 +17,6 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use crate::b64;
 use aes::Aes128;
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
@@ -42,6 +41,15 @@ const BLOCK_LEN: usize = 16;
 /// Salt, IV, one AES block (PKCS#7 always adds at least one byte) and the MAC.
 const MIN_LEN: usize = SALT_LEN + IV_LEN + BLOCK_LEN + MAC_LEN;
 
+/// Canonical padded base64 (`base64ct`: constant time).
+fn decode_canonical(text: &[u8]) -> Option<Vec<u8>> {
+    use base64ct::{Base64, Encoding as _};
+    let mut out = vec![0; text.len() / 4 * 3];
+    let len = Base64::decode(text, &mut out).ok()?.len();
+    out.truncate(len);
+    Some(out)
+}
+
 /// Decrypts a Tratta payload (base64 text; whitespace around it is ignored)
 /// with the webhook's secret and returns the plaintext bytes.
 ///
@@ -53,7 +61,7 @@ const MIN_LEN: usize = SALT_LEN + IV_LEN + BLOCK_LEN + MAC_LEN;
 /// misaligned, its MAC does not match (tampered, or another secret), or its
 /// padding is malformed. The reason never says anything about the key.
 pub fn decrypt(secret: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Result<Vec<u8>> {
-    let raw = b64::decode(data.as_ref().trim_ascii(), true)
+    let raw = decode_canonical(data.as_ref().trim_ascii())
         .ok_or_else(|| failed("the payload is not valid base64"))?;
     if raw.len() < MIN_LEN {
         return Err(failed(format!(
@@ -135,7 +143,9 @@ pub fn encrypt_with_salt_and_iv(
     out.extend_from_slice(iv);
     out.extend_from_slice(&ciphertext);
     out.extend_from_slice(&tag.finalize().into_bytes());
-    Ok(b64::encode(&out))
+    Ok(<base64ct::Base64 as base64ct::Encoding>::encode_string(
+        &out,
+    ))
 }
 
 fn derive_keys(secret: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; AES_KEY_LEN + MAC_KEY_LEN]>> {
@@ -173,8 +183,9 @@ mod tests {
         let mut tag = hmac_sha256(mac_key).unwrap();
         tag.update(&iv);
         tag.update(&ciphertext);
-        let data =
-            b64::encode(&[&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat());
+        let data = <base64ct::Base64 as base64ct::Encoding>::encode_string(
+            &[&salt[..], &iv, &ciphertext, &tag.finalize().into_bytes()].concat(),
+        );
 
         let err = decrypt(b"secret", data).unwrap_err();
         assert_eq!(err.code(), "decryption_failed");

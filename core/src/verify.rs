@@ -2,8 +2,9 @@
 //! the constant-time comparison.
 
 use crate::error::{Error, Result};
-use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat, truncate};
+use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat};
 use crate::secret::{HmacSha256, Secret, VerifyKey, verify_key};
+use crate::text::truncate;
 use hmac::Mac;
 use std::ffi::CStr;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
@@ -718,15 +719,21 @@ fn decode_signature(encoding: Encoding, value: &[u8]) -> Option<Signature> {
     }
 }
 
-/// Base64 of exactly `N` bytes, padded or not (senders differ), decoded by
-/// `base64ct`, which also refuses anything longer before decoding it.
-fn decode_base64<const N: usize>(value: &[u8]) -> Option<[u8; N]> {
-    use base64ct::{Base64, Base64Unpadded, Encoding as _};
+/// Base64 of exactly `N` bytes as senders emit it, padding optional (even
+/// partial, as the `base64` crate's lenient mode takes it), decoded by
+/// `base64ct` (constant time, canonical trailing bits), which also refuses
+/// anything longer before decoding it.
+fn decode_base64<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
+    use base64ct::{Base64Unpadded, Encoding as _};
+    // Counted from the end, which is short; a `=` before the padding is not
+    // a symbol and fails the decoding.
+    let padding = text.iter().rev().take_while(|&&b| b == b'=').count();
+    let symbols = text.get(..text.len() - padding)?;
+    if padding > 0 && (symbols.len() % 4 == 0 || symbols.len() % 4 + padding > 4) {
+        return None;
+    }
     let mut out = [0u8; N];
-    let len = match value.last() {
-        Some(b'=') => Base64::decode(value, &mut out).ok()?.len(),
-        _ => Base64Unpadded::decode(value, &mut out).ok()?.len(),
-    };
+    let len = Base64Unpadded::decode(symbols, &mut out).ok()?.len();
     (len == N).then_some(out)
 }
 
@@ -740,6 +747,31 @@ fn describe_encoding(encoding: Encoding) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// The lenient decoding is the `base64` crate's with padding optional.
+        #[test]
+        fn decodes_base64_like_the_base64_crate(text in "[AQgwB+/=*\n]{0,14}") {
+            use base64::Engine;
+            const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+                &base64::alphabet::STANDARD,
+                base64::engine::GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+            );
+            let theirs = LENIENT.decode(text.as_bytes()).ok();
+            let exactly = |n: usize| theirs.clone().filter(|bytes| bytes.len() == n);
+            let text = text.as_bytes();
+            prop_assert_eq!(decode_base64::<1>(text).map(|b| b.to_vec()), exactly(1));
+            prop_assert_eq!(decode_base64::<2>(text).map(|b| b.to_vec()), exactly(2));
+            prop_assert_eq!(decode_base64::<3>(text).map(|b| b.to_vec()), exactly(3));
+            prop_assert_eq!(decode_base64::<4>(text).map(|b| b.to_vec()), exactly(4));
+            prop_assert_eq!(decode_base64::<8>(text).map(|b| b.to_vec()), exactly(8));
+            prop_assert_eq!(decode_base64::<10>(text).map(|b| b.to_vec()), exactly(10));
+        }
+    }
 
     fn assert_send_sync<T: Send + Sync>() {}
 

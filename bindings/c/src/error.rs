@@ -4,6 +4,8 @@ use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 
+use hooksig::ErrorCode;
+
 /// The outcome of a call: `HOOKSIG_OK`, one value per hooksig error code
 /// (the same codes as every other hooksig binding), and two that only the C
 /// API has: `HOOKSIG_INVALID_ARGUMENT` (a NULL pointer where one is required,
@@ -47,6 +49,9 @@ pub enum hooksig_status {
 use hooksig_status::*;
 
 impl hooksig_status {
+    /// Every status; the ones between `HOOKSIG_OK` and
+    /// `HOOKSIG_INVALID_ARGUMENT` are the core's `hooksig::ErrorCode`s, with
+    /// the same numbers (checked at compile time below).
     const ALL: [hooksig_status; 14] = [
         HOOKSIG_OK,
         HOOKSIG_INVALID_SECRET,
@@ -64,33 +69,57 @@ impl hooksig_status {
         HOOKSIG_INTERNAL_ERROR,
     ];
 
+    /// The status numbered `number`, if there is one.
+    const fn from_number(number: c_int) -> Option<hooksig_status> {
+        let mut i = 0;
+        while i < Self::ALL.len() {
+            if Self::ALL[i] as c_int == number {
+                return Some(Self::ALL[i]);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The core error code of this status (`None` for OK and the C-only ones).
+    fn error_code(self) -> Option<ErrorCode> {
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|code| *code as c_int == self as c_int)
+    }
+
     fn code(self) -> &'static CStr {
         match self {
             HOOKSIG_OK => c"ok",
-            HOOKSIG_INVALID_SECRET => c"invalid_secret",
-            HOOKSIG_MISSING_HEADER => c"missing_header",
-            HOOKSIG_MALFORMED_HEADER => c"malformed_header",
-            HOOKSIG_TIMESTAMP_TOO_OLD => c"timestamp_too_old",
-            HOOKSIG_TIMESTAMP_IN_FUTURE => c"timestamp_in_future",
-            HOOKSIG_NO_SUPPORTED_SIGNATURE => c"no_supported_signature",
-            HOOKSIG_SIGNATURE_MISMATCH => c"signature_mismatch",
-            HOOKSIG_INVALID_BODY => c"invalid_body",
-            HOOKSIG_INVALID_PATTERN => c"invalid_pattern",
-            HOOKSIG_DECRYPTION_FAILED => c"decryption_failed",
-            HOOKSIG_INVALID_SCHEME => c"invalid_scheme",
             HOOKSIG_INVALID_ARGUMENT => c"invalid_argument",
             HOOKSIG_INTERNAL_ERROR => c"internal_error",
+            _ => self.error_code().map_or(c"unknown", ErrorCode::as_c_str),
         }
     }
 
-    /// The status for a core error code; `None` for a code this crate does
-    /// not know yet (a unit test keeps the two lists in step).
-    fn from_code(code: &str) -> Option<hooksig_status> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.code().to_bytes() == code.as_bytes())
+    /// The status of a core error code: the one with the same number.
+    fn of(code: ErrorCode) -> hooksig_status {
+        Self::from_number(code as c_int).unwrap_or(HOOKSIG_INTERNAL_ERROR)
     }
 }
+
+// Every core code has the status of the same number, and there is no other
+// status than those and the three C-only ones: a code added to the core's
+// table without its `HOOKSIG_` status here does not compile.
+const _: () = {
+    let codes = ErrorCode::ALL;
+    assert!(hooksig_status::ALL.len() == codes.len() + 3);
+    let mut i = 0;
+    while i < codes.len() {
+        let number = codes[i] as c_int;
+        assert!(hooksig_status::from_number(number).is_some());
+        assert!(number != HOOKSIG_OK as c_int);
+        assert!(number != HOOKSIG_INVALID_ARGUMENT as c_int);
+        assert!(number != HOOKSIG_INTERNAL_ERROR as c_int);
+        i += 1;
+    }
+};
 
 /// An error: its status, its stable code, and a message for humans.
 ///
@@ -132,7 +161,7 @@ impl Failure {
 impl From<hooksig::Error> for Failure {
     fn from(error: hooksig::Error) -> Failure {
         Failure {
-            status: hooksig_status::from_code(error.code()).unwrap_or(HOOKSIG_INTERNAL_ERROR),
+            status: hooksig_status::of(error.error_code()),
             message: error.to_string(),
             verification: error.is_verification_error(),
         }
@@ -271,15 +300,29 @@ mod tests {
 
     #[test]
     fn every_core_code_has_its_own_status() {
-        for code in hooksig::Error::CODES {
-            let status = hooksig_status::from_code(code)
-                .unwrap_or_else(|| panic!("core code {code} has no hooksig_status"));
-            assert!(!matches!(
-                status,
-                HOOKSIG_OK | HOOKSIG_INVALID_ARGUMENT | HOOKSIG_INTERNAL_ERROR
-            ));
+        let header = include_str!("../include/hooksig.h");
+        for code in ErrorCode::ALL {
+            let status = hooksig_status::of(*code);
+            assert_eq!(status as c_int, *code as c_int);
+            assert_eq!(status.code(), code.as_c_str());
+            assert_eq!(
+                hooksig_status_code(*code as c_int),
+                code.as_c_str().as_ptr()
+            );
+            // The C name is the code in capitals, under the same number.
+            let line = format!(
+                "HOOKSIG_{} = {},",
+                code.as_str().to_uppercase(),
+                *code as c_int
+            );
+            assert!(header.contains(&line), "hooksig.h lacks {line}");
         }
-        assert_eq!(hooksig_status::ALL.len(), hooksig::Error::CODES.len() + 3);
+        let core: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_c_str()).collect();
+        let here: Vec<_> = hooksig_status::ALL[1..hooksig_status::ALL.len() - 2]
+            .iter()
+            .map(|s| s.code())
+            .collect();
+        assert_eq!(here, core, "same codes, same order");
     }
 
     #[test]

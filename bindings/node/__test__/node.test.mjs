@@ -476,3 +476,27 @@ test('interop: @octokit/webhooks-methods', async () => {
   assert.equal(await octokitVerify(SECRET, BODY, ours['X-Hub-Signature-256']), true);
   assert.equal(await octokitVerify(SECRET, BODY + ' ', ours['X-Hub-Signature-256']), false);
 });
+
+test("the error classes are the core's table, as the addon reports it", async () => {
+  const hooksig = await import('hooksig');
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const require = createRequire(join(process.cwd(), 'noop.js'));
+  const addon = require(join(dirname(require.resolve('hooksig')), 'hooksig.node'));
+  const table = addon.errorTable().trimEnd().split('\n').map((line) => line.split(' '));
+  assert.deepEqual([...hooksig.ERROR_CODES], table.map(([code]) => code), 'same codes, same order');
+  const classes = Object.entries(hooksig).filter(
+    ([, value]) => typeof value === 'function' && value.prototype instanceof hooksig.HooksigError && value !== hooksig.VerificationError,
+  );
+  assert.equal(classes.length, table.length, 'one class per code, no other');
+  for (const [code, status, kind] of table) {
+    const name = code.replace(/(?:^|_)([a-z])/g, (_, letter) => letter.toUpperCase()) + 'Error';
+    const Class = hooksig[name];
+    assert.equal(typeof Class, 'function', `no ${name}`);
+    const error = new Class('probe');
+    assert.equal(error.code, code);
+    assert.equal(error.name, name);
+    assert.equal(error.httpStatus, Number(status), code);
+    assert.equal(error instanceof hooksig.VerificationError, kind === 'Verification', code);
+  }
+});

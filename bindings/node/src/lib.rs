@@ -382,10 +382,10 @@ pub fn tratta_encrypt(secret: String, plaintext: Either<&[u8], String>) -> Resul
     hooksig::tratta::encrypt(secret.as_bytes(), body_bytes(&plaintext)).map_err(js_error)
 }
 
-/// The HTTP status a receiver answers an error `code` with (`null` for an unknown code).
+/// The core's error table, `hooksig::ErrorCode::TABLE` (read by errors.js).
 #[napi(catch_unwind)]
-pub fn http_status_of(code: String) -> Option<u32> {
-    hooksig::Error::http_status_of(&code).map(u32::from)
+pub fn error_table() -> &'static str {
+    hooksig::ErrorCode::TABLE
 }
 
 /// The names of the built-in schemes.

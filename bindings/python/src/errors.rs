@@ -1,11 +1,16 @@
 //! The Python exception tree: one class per core error code, under
 //! `HooksigError` and, for everything a bad request can cause,
-//! `VerificationError`. Each class carries its code as the `code` attribute.
+//! `VerificationError`, built from the core's table (`hooksig::ErrorCode`).
+//! Each class carries its code as the `code` attribute.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyTuple, PyType};
+use std::ffi::CString;
+
+use hooksig::ErrorCode;
 
 create_exception!(
     hooksig,
@@ -19,89 +24,40 @@ create_exception!(
     HooksigError,
     "A request that cannot be trusted: answer it with 400/401, never process it."
 );
-create_exception!(
-    hooksig,
-    InvalidSecret,
-    HooksigError,
-    "The secret is empty, too short for the scheme, or not valid for its key format."
-);
-create_exception!(
-    hooksig,
-    InvalidPattern,
-    HooksigError,
-    "An event-type pattern that cannot be compiled."
-);
-create_exception!(
-    hooksig,
-    InvalidScheme,
-    HooksigError,
-    "An unknown scheme name, or a custom-scheme definition that is not valid."
-);
-create_exception!(
-    hooksig,
-    MissingHeader,
-    VerificationError,
-    "A header the scheme requires is absent."
-);
-create_exception!(
-    hooksig,
-    MalformedHeader,
-    VerificationError,
-    "A header is present but unusable (bad format, or repeated with different values)."
-);
-create_exception!(
-    hooksig,
-    TimestampTooOld,
-    VerificationError,
-    "The signed timestamp is older than the tolerance allows (a replay, or a clock ahead)."
-);
-create_exception!(
-    hooksig,
-    TimestampInFuture,
-    VerificationError,
-    "The signed timestamp is further ahead than the tolerance allows."
-);
-create_exception!(
-    hooksig,
-    NoSupportedSignature,
-    VerificationError,
-    "The signature header carries only signature versions hooksig cannot check."
-);
-create_exception!(
-    hooksig,
-    SignatureMismatch,
-    VerificationError,
-    "No signature in the request matches any of the secrets."
-);
-create_exception!(
-    hooksig,
-    InvalidBody,
-    VerificationError,
-    "The body is not raw bytes or text (for example JSON that was already parsed)."
-);
-create_exception!(
-    hooksig,
-    DecryptionFailed,
-    VerificationError,
-    "An encrypted payload could not be decrypted; the reason says nothing about the key."
-);
+/// One class per code of the core's table (`hooksig::ErrorCode::ALL`, in
+/// its order), made when the module is first imported.
+static CLASSES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
 
-/// The class of each code of `hooksig::Error::CODES`.
-fn class_of<'py>(py: Python<'py>, code: &str) -> Option<Bound<'py, PyType>> {
-    Some(match code {
-        "invalid_secret" => py.get_type::<InvalidSecret>(),
-        "invalid_pattern" => py.get_type::<InvalidPattern>(),
-        "invalid_scheme" => py.get_type::<InvalidScheme>(),
-        "missing_header" => py.get_type::<MissingHeader>(),
-        "malformed_header" => py.get_type::<MalformedHeader>(),
-        "timestamp_too_old" => py.get_type::<TimestampTooOld>(),
-        "timestamp_in_future" => py.get_type::<TimestampInFuture>(),
-        "no_supported_signature" => py.get_type::<NoSupportedSignature>(),
-        "signature_mismatch" => py.get_type::<SignatureMismatch>(),
-        "invalid_body" => py.get_type::<InvalidBody>(),
-        "decryption_failed" => py.get_type::<DecryptionFailed>(),
-        _ => return None,
+/// Creates the class of every code: named after the code's variant, under
+/// `VerificationError` or `HooksigError` by the code's kind, with its doc line,
+/// `code` and `http_status`.
+fn classes(py: Python<'_>) -> PyResult<&Vec<Py<PyType>>> {
+    CLASSES.get_or_try_init(py, || {
+        ErrorCode::ALL
+            .iter()
+            .map(|code| {
+                let base = if code.is_verification_error() {
+                    py.get_type::<VerificationError>()
+                } else {
+                    py.get_type::<HooksigError>()
+                };
+                let name = CString::new(format!("hooksig.{}", code.name()))?;
+                let doc = CString::new(code.doc())?;
+                let class = PyErr::new_type(py, &name, Some(&doc), Some(&base), None)?;
+                let class = class.into_bound(py);
+                class.setattr("code", code.as_str())?;
+                class.setattr("http_status", code.http_status())?;
+                Ok(class.unbind())
+            })
+            .collect()
     })
+}
+
+/// The class of a core error code.
+fn class_of<'py>(py: Python<'py>, code: ErrorCode) -> Option<Bound<'py, PyType>> {
+    let index = ErrorCode::ALL.iter().position(|known| *known == code)?;
+    let class = classes(py).ok()?.get(index)?;
+    Some(class.bind(py).clone())
 }
 
 /// A core error on its way to Python.
@@ -112,7 +68,7 @@ impl From<Error> for PyErr {
         Python::attach(|py| {
             // A code added to core before this binding learns it still lands
             // in the right branch of the tree.
-            let class = class_of(py, err.code()).unwrap_or_else(|| {
+            let class = class_of(py, err.error_code()).unwrap_or_else(|| {
                 if err.is_verification_error() {
                     py.get_type::<VerificationError>()
                 } else {
@@ -137,20 +93,27 @@ impl From<Error> for PyErr {
     }
 }
 
-/// Registers the exception classes on the module and gives each its `code`
-/// and `http_status` (the core's table of what a receiver answers).
+/// Registers the exception classes on the module, and `ERROR_CODES`: the
+/// core's table as `(class name, code, http_status, is_verification_error)`
+/// tuples, from which the tests check the classes.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     module.add("HooksigError", py.get_type::<HooksigError>())?;
     module.add("VerificationError", py.get_type::<VerificationError>())?;
-    for code in hooksig::Error::CODES {
-        if let Some(class) = class_of(py, code) {
-            class.setattr("code", *code)?;
-            if let Some(status) = hooksig::Error::http_status_of(code) {
-                class.setattr("http_status", status)?;
-            }
-            module.add(class.name()?, class)?;
-        }
+    for (code, class) in ErrorCode::ALL.iter().zip(classes(py)?) {
+        module.add(code.name(), class.bind(py))?;
     }
+    let table = ErrorCode::ALL
+        .iter()
+        .map(|code| {
+            (
+                code.name(),
+                code.as_str(),
+                code.http_status(),
+                code.is_verification_error(),
+            )
+        })
+        .collect::<Vec<_>>();
+    module.add("ERROR_CODES", PyTuple::new(py, table)?)?;
     Ok(())
 }

@@ -68,6 +68,28 @@ def test_errors_carry_the_core_http_status(name: str) -> None:
     assert cls("made in Python").http_status == HTTP_STATUS[cls.code]
 
 
+def test_error_classes_are_the_core_table() -> None:
+    from hooksig import _native
+
+    table = _native.ERROR_CODES
+    assert {code for _, code, _, _ in table} == {*VERIFICATION_CODES.values(), *CONFIGURATION_CODES.values()}
+    for name, code, status, verification in table:
+        cls = getattr(hooksig, name)
+        assert name in hooksig.__all__
+        assert cls.__name__ == name
+        assert cls.code == code
+        assert cls.http_status == status
+        assert issubclass(cls, hooksig.VerificationError) == verification
+        assert issubclass(cls, hooksig.HooksigError)
+    exported = {
+        name
+        for name in hooksig.__all__
+        if isinstance(getattr(hooksig, name), type)
+        and issubclass(getattr(hooksig, name), hooksig.HooksigError)
+    }
+    assert exported == {name for name, _, _, _ in table} | {"HooksigError", "VerificationError"}
+
+
 def test_error_tree_root() -> None:
     assert issubclass(hooksig.VerificationError, hooksig.HooksigError)
     assert issubclass(hooksig.HooksigError, Exception)

@@ -71,19 +71,20 @@ pub enum HooksigError {
 
 impl From<hooksig::Error> for HooksigError {
     fn from(err: hooksig::Error) -> Self {
-        // Keyed on the code so a variant the core adds later lands in a
-        // compile-time-visible fallback instead of a wrong class.
-        match err.code() {
-            "invalid_secret" => HooksigError::InvalidSecret(err),
-            "missing_header" => HooksigError::MissingHeader(err),
-            "malformed_header" => HooksigError::MalformedHeader(err),
-            "timestamp_too_old" => HooksigError::TimestampTooOld(err),
-            "timestamp_in_future" => HooksigError::TimestampInFuture(err),
-            "no_supported_signature" => HooksigError::NoSupportedSignature(err),
-            "signature_mismatch" => HooksigError::SignatureMismatch(err),
-            "invalid_body" => HooksigError::InvalidBody(err),
-            "invalid_pattern" => HooksigError::InvalidPattern(err),
-            "decryption_failed" => HooksigError::DecryptionFailed(err),
+        use hooksig::ErrorCode as C;
+        // Keyed on the core's code; `every_core_code_maps_to_its_own_variant`
+        // fails for a code the core adds before this enum has its variant.
+        match err.error_code() {
+            C::InvalidSecret => HooksigError::InvalidSecret(err),
+            C::MissingHeader => HooksigError::MissingHeader(err),
+            C::MalformedHeader => HooksigError::MalformedHeader(err),
+            C::TimestampTooOld => HooksigError::TimestampTooOld(err),
+            C::TimestampInFuture => HooksigError::TimestampInFuture(err),
+            C::NoSupportedSignature => HooksigError::NoSupportedSignature(err),
+            C::SignatureMismatch => HooksigError::SignatureMismatch(err),
+            C::InvalidBody => HooksigError::InvalidBody(err),
+            C::InvalidPattern => HooksigError::InvalidPattern(err),
+            C::DecryptionFailed => HooksigError::DecryptionFailed(err),
             _ => HooksigError::InvalidScheme(err),
         }
     }
@@ -471,9 +472,9 @@ pub fn built_in_schemes() -> Vec<String> {
 /// Every error code, in the core's order (one `HooksigException` subclass each).
 #[uniffi::export]
 pub fn error_codes() -> Vec<String> {
-    hooksig::Error::CODES
+    hooksig::ErrorCode::ALL
         .iter()
-        .map(|s| (*s).to_owned())
+        .map(|code| code.as_str().to_owned())
         .collect()
 }
 
@@ -517,15 +518,78 @@ mod tests {
             E::InvalidScheme { reason: s() },
         ];
         let mut variants = std::collections::HashSet::new();
-        let codes: Vec<&str> = samples
+        let codes: Vec<hooksig::ErrorCode> = samples
             .into_iter()
             .map(|err| {
+                let code = err.error_code();
                 let mapped = HooksigError::from(err);
                 assert!(variants.insert(std::mem::discriminant(&mapped)));
-                mapped.code()
+                assert_eq!(mapped.code(), code.as_str());
+                // The variant is named after the core's code.
+                assert!(format!("{mapped:?}").starts_with(code.name()), "{mapped:?}");
+                code
             })
             .collect();
-        assert_eq!(codes, E::CODES);
+        assert_eq!(codes, hooksig::ErrorCode::ALL);
+    }
+
+    /// `(name, code)` of each `<prefix>Name<infix>"code"` line of `text`, in order.
+    fn table_in(text: &str, prefix: &str, infix: &str) -> Vec<(String, String)> {
+        text.lines()
+            .filter_map(|line| {
+                let rest = line.trim_start().strip_prefix(prefix)?;
+                let (name, code) = rest.split_once(infix)?;
+                Some((name.to_owned(), code.trim_matches('"').to_owned()))
+            })
+            .collect()
+    }
+
+    /// The names of the generated error cases, in order.
+    fn cases_in(text: &str, prefix: &str, suffix: &str) -> Vec<String> {
+        text.lines()
+            .filter_map(|line| {
+                let name = line
+                    .trim_start()
+                    .strip_prefix(prefix)?
+                    .strip_suffix(suffix)?;
+                Some(name.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_kotlin_and_swift_code_tables_are_the_core_table() {
+        let core: Vec<(String, String)> = hooksig::ErrorCode::ALL
+            .iter()
+            .map(|code| (code.name().to_owned(), code.as_str().to_owned()))
+            .collect();
+        let names: Vec<String> = core.iter().map(|(name, _)| name.clone()).collect();
+        let kotlin = include_str!("../kotlin/src/main/kotlin/dev/hooksig/Conveniences.kt");
+        assert_eq!(
+            table_in(kotlin, "is HooksigException.", " -> "),
+            core,
+            "Conveniences.kt"
+        );
+        let swift = include_str!("../swift/Sources/Hooksig/HooksigError+Code.swift");
+        assert_eq!(
+            table_in(swift, "case .", ": return "),
+            core,
+            "HooksigError+Code.swift"
+        );
+        let generated = include_str!("../kotlin/src/main/kotlin/dev/hooksig/hooksig.kt");
+        assert_eq!(
+            cases_in(
+                generated,
+                "class ",
+                "(message: String) : HooksigException(message)"
+            ),
+            names,
+            "hooksig.kt"
+        );
+        let generated = include_str!("../swift/Sources/Hooksig/Hooksig.swift");
+        let mut swift_cases = cases_in(generated, "case ", "(message: String)");
+        swift_cases.dedup();
+        assert_eq!(swift_cases, names, "Hooksig.swift");
     }
 
     #[test]

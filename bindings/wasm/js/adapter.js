@@ -25,6 +25,33 @@ function createBackend(wasm) {
     throw Object.assign(new Error(message), { code });
   }
 
+  // The light build has no JSON reader (nor eventTypes): a custom scheme,
+  // JSON text from the shared API, goes over as its members, read by the
+  // engine's own JSON.parse (lib.rs, parse_scheme, gives the format).
+  const MEMBERS = '\u0001';
+  const schemeArg = wasm.eventTypes
+    ? (scheme) => scheme
+    : (scheme) => {
+        if (scheme.trimStart()[0] !== '{') return scheme;
+        let definition;
+        try {
+          definition = JSON.parse(scheme);
+        } catch (error) {
+          throw Object.assign(new Error(`invalid scheme: custom scheme definition is not valid: ${error.message}`), {
+            code: 'invalid_scheme',
+          });
+        }
+        const members = Object.entries(definition).map(([name, value]) => {
+          const kind =
+            value === null ? 'n'
+            : typeof value === 'string' ? `s${value}`
+            : Number.isSafeInteger(value) && value >= 0 && !Object.is(value, -0) ? `i${value}`
+            : 'x';
+          return name + SEPARATOR + kind;
+        });
+        return MEMBERS + members.join(SEPARATOR);
+      };
+
   function stage(texts) {
     for (const text of texts) wasm.stage(text);
   }
@@ -35,7 +62,7 @@ function createBackend(wasm) {
 
     constructor(scheme, secrets, tolerance, out) {
       stage(secrets);
-      this.#inner = checked(wasm.WasmVerifier.create(scheme, tolerance));
+      this.#inner = checked(wasm.WasmVerifier.create(schemeArg(scheme), tolerance));
       this.#out = out;
     }
 
@@ -72,9 +99,9 @@ function createBackend(wasm) {
     kind: 'wasm',
     Verifier,
     sign: (scheme, secret, body, timestamp, webhookId, eventType) =>
-      list(checked(wasm.sign(scheme, secret, bytes(body), timestamp, webhookId, eventType))),
+      list(checked(wasm.sign(schemeArg(scheme), secret, bytes(body), timestamp, webhookId, eventType))),
     builtInSchemes: () => list(wasm.builtInSchemes()),
-    httpStatusOf: (code) => wasm.httpStatusOf(code) ?? null,
+    errorTable: () => wasm.errorTable(),
   };
 
   // The light build (hooksig-wasm/verify) has no routing or Tratta exports

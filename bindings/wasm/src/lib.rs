@@ -101,9 +101,41 @@ fn joined<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
 }
 
 /// Reads a scheme argument: a built-in name, or a custom scheme as JSON text
-/// (the JS layer stringifies a custom-scheme object).
+/// (the JS layer stringifies a custom-scheme object). The light build has no
+/// JSON reader: its adapter (js/adapter.js) hands a custom scheme over as
+/// [`FIELDS_MARK`] and its members, `name` [`SEPARATOR`] `value` each, the
+/// value a kind letter (`n` null, `s` string, `i` whole number, `x` other)
+/// and its text.
 fn parse_scheme(scheme: &str) -> Result<Scheme, Error> {
+    #[cfg(not(feature = "full"))]
+    if let Some(members) = scheme.strip_prefix(FIELDS_MARK) {
+        return custom_from_members(members);
+    }
     scheme.parse()
+}
+
+/// Starts a custom scheme given as members (light build).
+#[cfg(not(feature = "full"))]
+const FIELDS_MARK: char = '\u{1}';
+
+#[cfg(not(feature = "full"))]
+fn custom_from_members(members: &str) -> Result<Scheme, Error> {
+    use hooksig::FieldValue;
+    let mut parts = members.split(SEPARATOR).filter(|_| !members.is_empty());
+    let mut fields = Vec::new();
+    while let Some(name) = parts.next() {
+        let value = parts.next().unwrap_or_default();
+        let value = match value.split_at_checked(1) {
+            Some(("n", _)) => FieldValue::Null,
+            Some(("s", text)) => FieldValue::String(text),
+            Some(("i", digits)) => digits
+                .parse()
+                .map_or(FieldValue::Other, FieldValue::WholeNumber),
+            _ => FieldValue::Other,
+        };
+        fields.push((name, value));
+    }
+    Scheme::custom_from_fields(fields)
 }
 
 type HeaderPairs<'a> = Vec<(&'a [u8], &'a [u8])>;
@@ -330,10 +362,10 @@ fn sign_flat(
         .collect())
 }
 
-/// The HTTP status a receiver answers an error `code` with (`undefined` for an unknown code).
-#[wasm_bindgen(js_name = httpStatusOf)]
-pub fn http_status_of(code: &str) -> Option<u16> {
-    hooksig::Error::http_status_of(code)
+/// The core's error table, `hooksig::ErrorCode::TABLE` (read by errors.js).
+#[wasm_bindgen(js_name = errorTable)]
+pub fn error_table() -> String {
+    hooksig::ErrorCode::TABLE.into()
 }
 
 /// The names of the built-in schemes, joined by [`SEPARATOR`].
@@ -547,8 +579,9 @@ mod tests {
 
     #[test]
     fn signed_values_never_hold_the_separator() {
-        // A webhook id of any text comes back one character per byte.
-        let id = format!("msg{SEPARATOR}\0\u{e9}");
+        // A webhook id of any text `sign` takes (no control characters)
+        // comes back one character per byte.
+        let id = format!("msg{SEPARATOR}\u{e9}");
         let flat = sign_flat(
             "standard",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",

@@ -12,6 +12,7 @@ __all__ = [
     "event_types",
     "tratta_decrypt",
     "tratta_encrypt",
+    "ERROR_CODES",
     "HooksigError",
     "VerificationError",
     "InvalidSecret",
@@ -170,6 +171,10 @@ class UnknownPattern:
 
 def tratta_decrypt(secret: _Text, data: _Text) -> bytes: ...
 def tratta_encrypt(secret: _Text, plaintext: _Text) -> str: ...
+
+ERROR_CODES: Final[tuple[tuple[str, str, int, bool], ...]]
+"""The core's error table: ``(class name, code, http_status, is_verification_error)``
+per code, in the core's order; the classes below are made from it."""
 
 class HooksigError(Exception):
     """Base class of every error hooksig raises; ``code`` is its stable machine-readable code.
