@@ -36,6 +36,8 @@ const TABLE = [
   ['invalid_pattern', false],
   ['decryption_failed', true],
   ['invalid_scheme', false],
+  ['replayed', true],
+  ['replay_store_unavailable', false],
 ];
 
 const byCode = {};
@@ -72,6 +74,8 @@ const {
   InvalidPatternError,
   DecryptionFailedError,
   InvalidSchemeError,
+  ReplayedError,
+  ReplayStoreUnavailableError,
 } = CLASSES;
 
 /** Every code, in the core's order. */
@@ -119,6 +123,8 @@ module.exports = {
   InvalidPatternError,
   DecryptionFailedError,
   InvalidSchemeError,
+  ReplayedError,
+  ReplayStoreUnavailableError,
   CLASSES,
   ERROR_CODES,
   toHooksigError,

@@ -23,6 +23,8 @@ export const {
   InvalidPatternError,
   DecryptionFailedError,
   InvalidSchemeError,
+  ReplayedError,
+  ReplayStoreUnavailableError,
   ERROR_CODES,
 } = hooksig;
 

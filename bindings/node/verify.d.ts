@@ -198,7 +198,9 @@ export type ErrorCode =
   | 'invalid_body'
   | 'invalid_pattern'
   | 'decryption_failed'
-  | 'invalid_scheme';
+  | 'invalid_scheme'
+  | 'replayed'
+  | 'replay_store_unavailable';
 
 /** Base class of every error hooksig throws. */
 export class HooksigError extends Error {
@@ -250,4 +252,12 @@ export class DecryptionFailedError extends VerificationError {
 }
 export class InvalidSchemeError extends HooksigError {
   readonly code: 'invalid_scheme';
+}
+/** A replay guard saw this delivery before (being handled, or handled): 409. */
+export class ReplayedError extends VerificationError {
+  readonly code: 'replayed';
+}
+/** The replay store could not be reached: 503, never a silent accept. */
+export class ReplayStoreUnavailableError extends HooksigError {
+  readonly code: 'replay_store_unavailable';
 }

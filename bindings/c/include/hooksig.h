@@ -124,6 +124,14 @@ typedef enum hooksig_status {
    */
   HOOKSIG_INVALID_SCHEME = 11,
   /**
+   * `replayed`: the delivery was claimed before (a replay guard): 409.
+   */
+  HOOKSIG_REPLAYED = 12,
+  /**
+   * `replay_store_unavailable`: the replay store cannot be reached: 503.
+   */
+  HOOKSIG_REPLAY_STORE_UNAVAILABLE = 13,
+  /**
    * `invalid_argument`: the call broke the API contract (see each function).
    */
   HOOKSIG_INVALID_ARGUMENT = 100,

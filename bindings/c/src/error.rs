@@ -40,6 +40,10 @@ pub enum hooksig_status {
     HOOKSIG_DECRYPTION_FAILED = 10,
     /// `invalid_scheme`: unknown scheme name or bad custom-scheme JSON.
     HOOKSIG_INVALID_SCHEME = 11,
+    /// `replayed`: the delivery was claimed before (a replay guard): 409.
+    HOOKSIG_REPLAYED = 12,
+    /// `replay_store_unavailable`: the replay store cannot be reached: 503.
+    HOOKSIG_REPLAY_STORE_UNAVAILABLE = 13,
     /// `invalid_argument`: the call broke the API contract (see each function).
     HOOKSIG_INVALID_ARGUMENT = 100,
     /// `internal_error`: hooksig hit a bug and abandoned the call; please report it.
@@ -52,7 +56,7 @@ impl hooksig_status {
     /// Every status; the ones between `HOOKSIG_OK` and
     /// `HOOKSIG_INVALID_ARGUMENT` are the core's `hooksig::ErrorCode`s, with
     /// the same numbers (checked at compile time below).
-    const ALL: [hooksig_status; 14] = [
+    const ALL: [hooksig_status; 16] = [
         HOOKSIG_OK,
         HOOKSIG_INVALID_SECRET,
         HOOKSIG_MISSING_HEADER,
@@ -65,6 +69,8 @@ impl hooksig_status {
         HOOKSIG_INVALID_PATTERN,
         HOOKSIG_DECRYPTION_FAILED,
         HOOKSIG_INVALID_SCHEME,
+        HOOKSIG_REPLAYED,
+        HOOKSIG_REPLAY_STORE_UNAVAILABLE,
         HOOKSIG_INVALID_ARGUMENT,
         HOOKSIG_INTERNAL_ERROR,
     ];

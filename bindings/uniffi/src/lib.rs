@@ -67,6 +67,12 @@ pub enum HooksigError {
     /// `invalid_scheme`: unknown scheme name or bad custom-scheme JSON.
     #[error("{0}")]
     InvalidScheme(hooksig::Error),
+    /// `replayed`: a replay guard saw this delivery before (409).
+    #[error("{0}")]
+    Replayed(hooksig::Error),
+    /// `replay_store_unavailable`: the replay store cannot be reached (503).
+    #[error("{0}")]
+    ReplayStoreUnavailable(hooksig::Error),
 }
 
 impl From<hooksig::Error> for HooksigError {
@@ -85,6 +91,8 @@ impl From<hooksig::Error> for HooksigError {
             C::InvalidBody => HooksigError::InvalidBody(err),
             C::InvalidPattern => HooksigError::InvalidPattern(err),
             C::DecryptionFailed => HooksigError::DecryptionFailed(err),
+            C::Replayed => HooksigError::Replayed(err),
+            C::ReplayStoreUnavailable => HooksigError::ReplayStoreUnavailable(err),
             _ => HooksigError::InvalidScheme(err),
         }
     }
@@ -108,7 +116,9 @@ impl HooksigError {
             | HooksigError::InvalidBody(e)
             | HooksigError::InvalidPattern(e)
             | HooksigError::DecryptionFailed(e)
-            | HooksigError::InvalidScheme(e) => e,
+            | HooksigError::InvalidScheme(e)
+            | HooksigError::Replayed(e)
+            | HooksigError::ReplayStoreUnavailable(e) => e,
         }
     }
 }
@@ -516,6 +526,8 @@ mod tests {
             },
             E::DecryptionFailed { reason: s() },
             E::InvalidScheme { reason: s() },
+            E::Replayed { completed: true },
+            E::ReplayStoreUnavailable { reason: s() },
         ];
         let mut variants = std::collections::HashSet::new();
         let codes: Vec<hooksig::ErrorCode> = samples

@@ -26,6 +26,8 @@ __all__ = [
     "InvalidPattern",
     "DecryptionFailed",
     "InvalidScheme",
+    "Replayed",
+    "ReplayStoreUnavailable",
 ]
 
 _Text = str | bytes
@@ -198,6 +200,12 @@ class InvalidPattern(HooksigError):
 
 class InvalidScheme(HooksigError):
     """An unknown scheme name, or a custom-scheme definition that is not valid."""
+
+class ReplayStoreUnavailable(HooksigError):
+    """The replay store cannot be reached: never a silent accept."""
+
+class Replayed(VerificationError):
+    """This delivery was accepted before, or is being handled now (a replay guard's claim)."""
 
 class MissingHeader(VerificationError):
     """A header the scheme requires is absent."""

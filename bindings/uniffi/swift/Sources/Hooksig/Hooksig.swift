@@ -1445,6 +1445,16 @@ enum HooksigError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case InvalidScheme(message: String)
     
+    /**
+     * `replayed`: a replay guard saw this delivery before (409).
+     */
+    case Replayed(message: String)
+    
+    /**
+     * `replay_store_unavailable`: the replay store cannot be reached (503).
+     */
+    case ReplayStoreUnavailable(message: String)
+    
 
     
 
@@ -1518,6 +1528,14 @@ public struct FfiConverterTypeHooksigError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 12: return .Replayed(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .ReplayStoreUnavailable(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1551,6 +1569,10 @@ public struct FfiConverterTypeHooksigError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
         case .InvalidScheme(_ /* message is ignored*/):
             writeInt(&buf, Int32(11))
+        case .Replayed(_ /* message is ignored*/):
+            writeInt(&buf, Int32(12))
+        case .ReplayStoreUnavailable(_ /* message is ignored*/):
+            writeInt(&buf, Int32(13))
 
         
         }

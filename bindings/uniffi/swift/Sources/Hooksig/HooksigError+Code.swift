@@ -23,6 +23,8 @@ extension HooksigError {
         case .InvalidPattern: return "invalid_pattern"
         case .DecryptionFailed: return "decryption_failed"
         case .InvalidScheme: return "invalid_scheme"
+        case .Replayed: return "replayed"
+        case .ReplayStoreUnavailable: return "replay_store_unavailable"
         }
     }
 }

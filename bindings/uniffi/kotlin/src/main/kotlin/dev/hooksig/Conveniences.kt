@@ -31,6 +31,8 @@ val HooksigException.code: String
         is HooksigException.InvalidPattern -> "invalid_pattern"
         is HooksigException.DecryptionFailed -> "decryption_failed"
         is HooksigException.InvalidScheme -> "invalid_scheme"
+        is HooksigException.Replayed -> "replayed"
+        is HooksigException.ReplayStoreUnavailable -> "replay_store_unavailable"
     }
 
 /**

@@ -2356,6 +2356,16 @@ sealed class HooksigException(message: String): kotlin.Exception(message) {
      */
         class InvalidScheme(message: String) : HooksigException(message)
         
+    /**
+     * `replayed`: a replay guard saw this delivery before (409).
+     */
+        class Replayed(message: String) : HooksigException(message)
+        
+    /**
+     * `replay_store_unavailable`: the replay store cannot be reached (503).
+     */
+        class ReplayStoreUnavailable(message: String) : HooksigException(message)
+        
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<HooksigException> {
         override fun lift(error_buf: RustBuffer.ByValue): HooksigException = FfiConverterTypeHooksigError.lift(error_buf)
@@ -2380,6 +2390,8 @@ public object FfiConverterTypeHooksigError : FfiConverterRustBuffer<HooksigExcep
             9 -> HooksigException.InvalidPattern(FfiConverterString.read(buf))
             10 -> HooksigException.DecryptionFailed(FfiConverterString.read(buf))
             11 -> HooksigException.InvalidScheme(FfiConverterString.read(buf))
+            12 -> HooksigException.Replayed(FfiConverterString.read(buf))
+            13 -> HooksigException.ReplayStoreUnavailable(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -2433,6 +2445,14 @@ public object FfiConverterTypeHooksigError : FfiConverterRustBuffer<HooksigExcep
             }
             is HooksigException.InvalidScheme -> {
                 buf.putInt(11)
+                Unit
+            }
+            is HooksigException.Replayed -> {
+                buf.putInt(12)
+                Unit
+            }
+            is HooksigException.ReplayStoreUnavailable -> {
+                buf.putInt(13)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
