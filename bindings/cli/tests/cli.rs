@@ -385,3 +385,75 @@ fn keygen_pairs_sign_and_verify_v1a() {
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(value["secret"].as_str().unwrap().starts_with("whsec_"));
 }
+
+/// `verify --replay-store`: a delivery verifies once; its copy exits 1 with
+/// code `replayed`; a store that cannot be reached exits 2 (never a silent accept).
+/// Starts its own `redis-server` on a free loopback port.
+#[test]
+fn verify_with_a_replay_store_accepts_a_delivery_once() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let mut server = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server runs (apt-get install redis-server)");
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let headers = signed_headers(b"{}");
+    let args = |url: &str| {
+        let mut a: Vec<String> = [
+            "verify",
+            "--scheme",
+            "standard",
+            "--now",
+            "1700000100",
+            "--json",
+        ]
+        .map(String::from)
+        .to_vec();
+        a.extend(["--secret-env".into(), "HOOKSIG_TEST_SECRET".into()]);
+        a.extend(["--replay-store".into(), url.to_owned()]);
+        for h in &headers {
+            a.extend(["-H".into(), h.clone()]);
+        }
+        a
+    };
+    let run = |url: &str| {
+        let args = args(url);
+        hooksig(&args.iter().map(String::as_str).collect::<Vec<_>>(), b"{}")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let first = loop {
+        let out = run(&url);
+        if out.status.code() != Some(2) || std::time::Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50)); // the server is starting
+    };
+    assert_eq!(first.status.code(), Some(0), "{}", stdout(&first));
+    let copy = run(&url);
+    assert_eq!(copy.status.code(), Some(1));
+    assert!(
+        stdout(&copy).contains("\"code\":\"replayed\""),
+        "{}",
+        stdout(&copy)
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let down = run(&url);
+    assert_eq!(down.status.code(), Some(2));
+    assert!(
+        stdout(&down).contains("replay_store_unavailable"),
+        "{}",
+        stdout(&down)
+    );
+}
