@@ -24,7 +24,7 @@
 //! (503), never a silent accept, unless the guard is built to fail open.
 
 use crate::error::{Error, Result};
-use crate::verify::{Verified, Verifier};
+use crate::verify::{Material, Verified, Verifier};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -34,15 +34,6 @@ use std::time::{Duration, Instant};
 /// unless configured otherwise: a GitHub request verifies forever, so its
 /// copies are refused for as long as its first delivery is remembered.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-
-/// What a verified request is remembered by (before hashing).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Material {
-    /// The id, where the scheme signs it.
-    SignedId(Vec<u8>),
-    /// The signature that matched, decoded.
-    Signature(Vec<u8>),
-}
 
 /// The store key of a delivery: `hooksig:replay:` and the hex SHA-256 of
 /// the scheme, what is remembered, and which of the two it is.

@@ -189,7 +189,7 @@ impl Verifier {
         headers: &[(N, V)],
         body: &[u8],
         now: i64,
-    ) -> Result<(Verified, crate::replay::Material)> {
+    ) -> Result<(Verified, Material)> {
         let request = parse_request(&self.profile, headers)?;
         if let Some(timestamp) = request.timestamp {
             check_window(timestamp.value, now, self.tolerance)?;
@@ -198,8 +198,8 @@ impl Verifier {
             Some(matched) => {
                 let id_signed = request.id.is_some() && self.profile.signs_id();
                 let material = match request.id {
-                    Some(id) if id_signed => crate::replay::Material::SignedId(id.to_vec()),
-                    _ => crate::replay::Material::Signature(matched.signature),
+                    Some(id) if id_signed => Material::SignedId(id.to_vec()),
+                    _ => Material::Signature(matched.signature),
                 };
                 let verified = Verified {
                     key_index: matched.index,
@@ -258,6 +258,15 @@ pub(crate) fn check_window(timestamp: i64, now: i64, tolerance: u64) -> Result<(
 pub(crate) struct Timestamp<'a> {
     pub value: i64,
     pub raw: &'a [u8],
+}
+
+/// What a verified request is remembered by (before hashing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Material {
+    /// The id, where the scheme signs it.
+    SignedId(Vec<u8>),
+    /// The signature that matched, decoded.
+    Signature(Vec<u8>),
 }
 
 /// The key that verified a request, and the signature bytes that matched.
