@@ -631,7 +631,8 @@ static void run_bad_input(void) {
     /* Status codes and the version. */
     check(strcmp(hooksig_status_code(HOOKSIG_SIGNATURE_MISMATCH), "signature_mismatch") == 0 &&
               strcmp(hooksig_status_code(HOOKSIG_OK), "ok") == 0 &&
-              strcmp(hooksig_status_code(-1), "unknown") == 0 && strcmp(hooksig_status_code(12), "unknown") == 0,
+              strcmp(hooksig_status_code(-1), "unknown") == 0 && strcmp(hooksig_status_code(14), "unknown") == 0 &&
+              strcmp(hooksig_status_code(HOOKSIG_REPLAYED), "replayed") == 0,
           "status codes", "names of statuses, known and unknown");
     check(strlen(hooksig_version()) >= 5, "version", "'%s' is not a version", hooksig_version());
 

@@ -39,7 +39,7 @@ const hasDiagnose = typeof Verifier.prototype.diagnose === 'function';
 const skipV1a = packageName === 'hooksig-wasm/verify' ? 'the light entry leaves out Ed25519 (v1a)' : false;
 const skipOf = (testCase) => ({ skip: testCase.name.startsWith('standard/v1a') && skipV1a });
 
-const CONFIGURATION_CODES = new Set(['invalid_secret', 'invalid_pattern', 'invalid_scheme']);
+const CONFIGURATION_CODES = new Set(['invalid_secret', 'invalid_pattern', 'invalid_scheme', 'replay_store_unavailable']);
 const CLASS_OF_CODE = Object.fromEntries(
   Object.values(hooksig)
     .filter((value) => typeof value === 'function' && value.prototype instanceof HooksigError)
@@ -60,6 +60,8 @@ const HTTP_STATUS_OF_CODE = {
   invalid_pattern: 500,
   decryption_failed: 400,
   invalid_scheme: 500,
+  replayed: 409,
+  replay_store_unavailable: 503,
 };
 
 test('every error class carries the HTTP status a receiver answers it with', () => {
@@ -428,7 +430,7 @@ test('bodies: Buffer-like views, ArrayBuffer and string agree', () => {
 
 test('every error code has a class', () => {
   assert.deepEqual(Object.keys(CLASS_OF_CODE).sort(), [...ERROR_CODES].sort());
-  assert.equal(ERROR_CODES.length, 11);
+  assert.equal(ERROR_CODES.length, 13);
 });
 
 test('verifyRequest reads and verifies a Fetch Request', { skip: typeof Request !== 'function' && 'no global Request' }, async () => {

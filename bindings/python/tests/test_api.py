@@ -21,11 +21,13 @@ VERIFICATION_CODES = {
     "SignatureMismatch": "signature_mismatch",
     "InvalidBody": "invalid_body",
     "DecryptionFailed": "decryption_failed",
+    "Replayed": "replayed",
 }
 CONFIGURATION_CODES = {
     "InvalidSecret": "invalid_secret",
     "InvalidPattern": "invalid_pattern",
     "InvalidScheme": "invalid_scheme",
+    "ReplayStoreUnavailable": "replay_store_unavailable",
 }
 
 
