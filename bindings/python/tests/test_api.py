@@ -60,6 +60,8 @@ HTTP_STATUS = {
     "invalid_secret": 500,
     "invalid_pattern": 500,
     "invalid_scheme": 500,
+    "replayed": 409,
+    "replay_store_unavailable": 503,
 }
 
 
