@@ -18,8 +18,9 @@ const BUDGET = 40_000;
 // tables, about +12 KB) and serde_json (the `json` feature: event types,
 // custom schemes as JSON, diagnose's re-serializations, +22.7 KB) came in:
 // 109,220 B measured (Debian's rustc-web 1.96), 86,564 B before serde_json,
-// 73,849 B before both. The light entry carries neither.
-const CEILING = 107 * 1024;
+// 73,849 B before both. The light entry carries neither. 108 KiB since the
+// replay guard's two error codes and their messages (110,144 B measured).
+const CEILING = 108 * 1024;
 
 const gzipped = (file) => gzipSync(readFileSync(join(pkg, file)), { level: 9 }).length;
 
