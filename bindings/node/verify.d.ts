@@ -184,7 +184,7 @@ export const BUILT_IN_SCHEMES: readonly string[];
 /** Which implementation is running: the native addon, or the WebAssembly build. */
 export const backend: 'native' | 'wasm';
 
-/** Every error code, in DESIGN.md's order. */
+/** Every error code, in the order of the core's error table. */
 export const ERROR_CODES: readonly ErrorCode[];
 
 export type ErrorCode =
