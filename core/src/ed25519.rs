@@ -85,29 +85,6 @@ pub(crate) fn sign(key: &SigningKey, message: &[u8]) -> [u8; SIGNATURE_LEN] {
     key.sign(message).to_bytes()
 }
 
-/// A fresh key pair from the operating system's random source: the `whsk_`
-/// signing key (32-byte seed form) and its `whpk_` public key.
-///
-/// ```
-/// let (signing, public) = hooksig::generate_ed25519_keys().unwrap();
-/// assert!(signing.starts_with("whsk_") && public.starts_with("whpk_"));
-/// ```
-pub fn generate_ed25519_keys() -> Result<(String, String)> {
-    use base64ct::{Base64, Encoding as _};
-    let mut seed = Zeroizing::new([0u8; 32]);
-    getrandom::fill(&mut seed[..]).map_err(|err| {
-        Error::invalid_secret(format!("the system's random source failed: {err}"))
-    })?;
-    let key = SigningKey::from_bytes(&seed);
-    Ok((
-        format!("whsk_{}", Base64::encode_string(&seed[..])),
-        format!(
-            "whpk_{}",
-            Base64::encode_string(key.verifying_key().as_bytes())
-        ),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use crate::{Scheme, SignOptions, Verifier, generate_ed25519_keys, sign};

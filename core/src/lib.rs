@@ -63,14 +63,14 @@ mod wire;
 mod properties;
 
 pub use catalog::Catalog;
-#[cfg(feature = "ed25519")]
-pub use ed25519::generate_ed25519_keys;
 pub use error::{Error, ErrorCode, ErrorKind, Result, UnknownErrorCode};
 pub use matcher::{EventMatcher, UnknownPattern, validate_pattern};
 #[cfg(feature = "redis")]
 pub use replay::RedisStore;
 pub use replay::{Claim, DEFAULT_RETENTION, Delivery, MemoryStore, ReplayGuard, ReplayStore};
 pub use scheme::{CustomScheme, Encoding, FieldValue, KeyFormat, Scheme};
+#[cfg(feature = "ed25519")]
+pub use secret::generate_ed25519_keys;
 pub use secret::{Secret, generate_secret};
 pub use sign::{SignOptions, sign};
 pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, split_packed_headers, unix_now};

@@ -37,7 +37,7 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// The store key of a delivery: `hooksig:replay:` and the hex SHA-256 of
 /// the scheme, what is remembered, and which of the two it is.
-pub(crate) fn replay_key(scheme: &str, material: &Material) -> String {
+pub(crate) fn replay_key(scheme: &str, material: Material<'_>) -> String {
     let (kind, bytes) = match material {
         Material::SignedId(id) => ("id", id),
         Material::Signature(signature) => ("signature", signature),
@@ -428,7 +428,9 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<Delivery> {
-        let (verified, material) = self.verify_matched(headers, body, now)?;
+        let scheme = self.scheme().name();
+        let (verified, key) =
+            self.verify_with(headers, body, now, |material| replay_key(scheme, material))?;
         let ttl = match verified.timestamp {
             // Accepted until timestamp + tolerance, inclusive: remember one second past it.
             Some(timestamp) => {
@@ -437,7 +439,6 @@ impl Verifier {
             }
             None => guard.retention,
         };
-        let key = replay_key(self.scheme().name(), &material);
         match guard.store.claim(&key, ttl) {
             Ok(Claim::Claimed) => Ok(Delivery {
                 verified,

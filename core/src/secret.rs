@@ -107,14 +107,41 @@ pub(crate) fn prepared_key(profile: &Profile, secret: &str) -> Result<HmacSha256
 /// ```
 pub fn generate_secret() -> Result<String> {
     use base64ct::{Base64, Encoding as _};
-    let mut bytes = Zeroizing::new([0u8; 32]);
-    getrandom::fill(&mut bytes[..]).map_err(|err| {
-        Error::invalid_secret(format!("the system's random source failed: {err}"))
-    })?;
+    let bytes = random_key_bytes()?;
     Ok(format!(
         "{WHSEC_PREFIX}{}",
         Base64::encode_string(&bytes[..])
     ))
+}
+
+#[cfg(feature = "ed25519")]
+/// A fresh key pair from the operating system's random source: the `whsk_`
+/// signing key (32-byte seed form) and its `whpk_` public key.
+///
+/// ```
+/// let (signing, public) = hooksig::generate_ed25519_keys().unwrap();
+/// assert!(signing.starts_with("whsk_") && public.starts_with("whpk_"));
+/// ```
+pub fn generate_ed25519_keys() -> Result<(String, String)> {
+    use base64ct::{Base64, Encoding as _};
+    let seed = random_key_bytes()?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    Ok((
+        format!("{SIGNING_KEY_PREFIX}{}", Base64::encode_string(&seed[..])),
+        format!(
+            "{PUBLIC_KEY_PREFIX}{}",
+            Base64::encode_string(key.verifying_key().as_bytes())
+        ),
+    ))
+}
+
+/// 32 bytes of key material from the operating system's random source, wiped on drop.
+pub(crate) fn random_key_bytes() -> Result<Zeroizing<[u8; 32]>> {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut bytes[..]).map_err(|err| {
+        Error::invalid_secret(format!("the system's random source failed: {err}"))
+    })?;
+    Ok(bytes)
 }
 
 pub(crate) const PUBLIC_KEY_PREFIX: &str = "whpk_";
@@ -140,7 +167,7 @@ pub(crate) fn verify_key(profile: &Profile, secret: &str) -> Result<VerifyKey> {
         return crate::ed25519::verifying_key(encoded).map(VerifyKey::Ed25519);
     }
     refuse_asymmetric_key(profile, secret, true)?;
-    prepared_key(profile, secret).map(VerifyKey::Hmac)
+    key_bytes(profile, secret).map(|key| VerifyKey::Hmac(keyed_mac(&key)))
 }
 
 /// Refuses Ed25519 keys where an HMAC secret belongs, naming the mix-up

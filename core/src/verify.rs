@@ -178,18 +178,20 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<Verified> {
-        self.verify_matched(headers, body, now)
-            .map(|(verified, _)| verified)
+        self.verify_with(headers, body, now, |_| ())
+            .map(|(verified, ())| verified)
     }
 
-    /// [`verify_at`](Self::verify_at), with what a replay guard keys on: the
-    /// signed id where the scheme signs one, else the matched signature.
-    pub(crate) fn verify_matched<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+    /// [`verify_at`](Self::verify_at), also handing what a replay guard keys
+    /// on (the signed id where the scheme signs one, else the matched
+    /// signature) to `remember`, borrowed: a plain verify copies nothing.
+    pub(crate) fn verify_with<N: AsRef<[u8]>, V: AsRef<[u8]>, T>(
         &self,
         headers: &[(N, V)],
         body: &[u8],
         now: i64,
-    ) -> Result<(Verified, Material)> {
+        remember: impl FnOnce(Material<'_>) -> T,
+    ) -> Result<(Verified, T)> {
         let request = parse_request(&self.profile, headers)?;
         if let Some(timestamp) = request.timestamp {
             check_window(timestamp.value, now, self.tolerance)?;
@@ -197,10 +199,10 @@ impl Verifier {
         match request.matching_signature(&self.profile, &self.keys, body) {
             Some(matched) => {
                 let id_signed = request.id.is_some() && self.profile.signs_id();
-                let material = match request.id {
-                    Some(id) if id_signed => Material::SignedId(id.to_vec()),
-                    _ => Material::Signature(matched.signature),
-                };
+                let remembered = remember(match request.id {
+                    Some(id) if id_signed => Material::SignedId(id),
+                    _ => Material::Signature(matched.signature()),
+                });
                 let verified = Verified {
                     key_index: matched.index,
                     timestamp: request.timestamp.map(|t| t.value),
@@ -209,7 +211,7 @@ impl Verifier {
                         .map(|id| String::from_utf8_lossy(id).into_owned()),
                     id_signed,
                 };
-                Ok((verified, material))
+                Ok((verified, remembered))
             }
             None => Err(Error::SignatureMismatch {
                 header: request.signature_header.to_owned(),
@@ -261,18 +263,26 @@ pub(crate) struct Timestamp<'a> {
 }
 
 /// What a verified request is remembered by (before hashing).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Material {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Material<'a> {
     /// The id, where the scheme signs it.
-    SignedId(Vec<u8>),
+    SignedId(&'a [u8]),
     /// The signature that matched, decoded.
-    Signature(Vec<u8>),
+    Signature(&'a [u8]),
 }
 
-/// The key that verified a request, and the signature bytes that matched.
+/// The key that verified a request, and the signature bytes that matched
+/// (a MAC's 32, or an Ed25519 signature's 64).
 pub(crate) struct Match {
     pub index: usize,
-    pub signature: Vec<u8>,
+    signature: [u8; 64],
+    signature_len: u8,
+}
+
+impl Match {
+    pub fn signature(&self) -> &[u8] {
+        &self.signature[..usize::from(self.signature_len)]
+    }
 }
 
 /// The signature-relevant parts of a request, borrowed from its headers.
@@ -324,11 +334,7 @@ impl ParsedRequest<'_> {
         for (i, key) in keys.iter().enumerate() {
             let (matched, candidate, len) = match key {
                 VerifyKey::Hmac(key) => {
-                    let expected = self.mac(profile, key.clone(), body);
-                    let mut matched = Choice::from(0);
-                    for candidate in &self.signatures {
-                        matched |= candidate.ct_eq(&expected);
-                    }
+                    let (matched, expected) = self.hmac_match(profile, key.clone(), body);
                     let mut padded = [0u8; 64];
                     padded[..SIGNATURE_LEN].copy_from_slice(&expected);
                     (matched, padded, SIGNATURE_LEN as u8)
@@ -360,21 +366,28 @@ impl ParsedRequest<'_> {
             found |= matched;
         }
         // Whether some key matched is the public outcome of `verify`; only it is branched on.
-        bool::from(found).then(|| Match {
+        bool::from(found).then_some(Match {
             index: index as usize,
-            signature: signature[..usize::from(signature_len)].to_vec(),
+            signature,
+            signature_len,
         })
     }
 
     /// True when the MAC of `body` under `key` equals any received signature
     /// (compared in constant time, every candidate).
     pub fn matches(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> bool {
+        self.hmac_match(profile, key, body).0.into()
+    }
+
+    /// Whether the MAC of `body` under `key` equals any received signature,
+    /// every candidate compared in constant time, and that MAC.
+    fn hmac_match(&self, profile: &Profile, key: HmacSha256, body: &[u8]) -> (Choice, Signature) {
         let expected = self.mac(profile, key, body);
         let mut found = Choice::from(0);
         for candidate in &self.signatures {
             found |= candidate.ct_eq(&expected);
         }
-        found.into()
+        (found, expected)
     }
 
     pub fn mac(&self, profile: &Profile, mut key: HmacSha256, body: &[u8]) -> Signature {
