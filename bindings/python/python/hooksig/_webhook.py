@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ._native import InvalidBody, Verified, Verifier, event_types
 
@@ -25,6 +25,41 @@ READ_SIZE = 64 * 1024
 #: (a body something else consumed, a cap the server cannot enforce), at INFO
 #: for what a client did (too large, aborted).
 logger = logging.getLogger("hooksig")
+
+
+def read_capped(
+    read: Callable[[int], bytes],
+    cap: int | None,
+    declared: int | None,
+    too_big: Callable[[int], InvalidBody],
+    disconnected: tuple[type[BaseException], ...] = (OSError,),
+) -> bytes:
+    """Reads a WSGI-style body with ``read(n)`` in ``READ_SIZE`` pieces.
+
+    A ``declared`` length (Content-Length) over ``cap`` is refused before a
+    byte is read; a body without one (chunked) at the first piece past the
+    cap; ``too_big(cap)`` is the error for both. A read that fails with one of ``disconnected``, or a body shorter
+    than it declared, is an aborted upload.
+    """
+    if cap is not None and declared is not None and declared > cap:
+        raise too_big(cap)
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        while True:
+            size = READ_SIZE if cap is None else min(READ_SIZE, cap + 1 - received)
+            chunk = read(size)
+            if not chunk:
+                break
+            received += len(chunk)
+            if cap is not None and received > cap:
+                raise too_big(cap)
+            chunks.append(chunk)
+    except disconnected:
+        raise aborted(received, declared) from None
+    if declared is not None and received < declared:
+        raise aborted(received, declared)
+    return b"".join(chunks)
 
 
 def check_max_body(max_body: int | None) -> int | None:

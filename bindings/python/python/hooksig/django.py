@@ -33,14 +33,13 @@ from ._native import InvalidBody, VerificationError, Verifier
 from ._webhook import (
     DEFAULT_MAX_BODY,
     RAISE_MAX_BODY,
-    READ_SIZE,
     Webhook,
-    aborted,
     check_max_body,
     consumed,
     declared_length,
     is_chunked,
     log_rejection,
+    read_capped,
     too_large,
     unframed,
 )
@@ -79,28 +78,11 @@ def _read_body(request: HttpRequest, max_body: int | None) -> bytes:
     if getattr(request, "_read_started", False):
         raise consumed(_CONSUMED)  # what request.body would raise RawPostDataException for
     declared = declared_length(request.META.get("CONTENT_LENGTH"))
-    if cap is not None and declared is not None and declared > cap:
-        raise too_large(cap, how)  # before reading a byte of it
-    chunks: list[bytes] = []
-    received = 0
-    try:
-        while True:
-            size = READ_SIZE if cap is None else min(READ_SIZE, cap + 1 - received)
-            chunk = request.read(size)
-            if not chunk:
-                break
-            received += len(chunk)
-            if cap is not None and received > cap:
-                raise too_large(cap, how)  # a chunked body (ASGI): stop reading at the cap
-            chunks.append(chunk)
-    except OSError:  # UnreadablePostError included
-        raise aborted(received, declared) from None
-    if declared is not None and received < declared:
-        raise aborted(received, declared)
-    if received == 0 and declared is None and is_chunked(request.META.get("HTTP_TRANSFER_ENCODING")):
+    # OSError includes Django's UnreadablePostError.
+    body = read_capped(request.read, cap, declared, lambda limit: too_large(limit, how))
+    if not body and declared is None and is_chunked(request.META.get("HTTP_TRANSFER_ENCODING")):
         if "wsgi.input" in request.META:
             raise unframed("Django under WSGI")
-    body = b"".join(chunks)
     # What request.body leaves behind, so that the view can read request.body / request.POST.
     request._body = body
     request._stream = io.BytesIO(body)

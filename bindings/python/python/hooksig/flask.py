@@ -28,13 +28,12 @@ from werkzeug.exceptions import ClientDisconnected
 from ._native import InvalidBody, VerificationError, Verifier
 from ._webhook import (
     DEFAULT_MAX_BODY,
-    READ_SIZE,
     Webhook,
-    aborted,
     check_max_body,
     consumed,
     is_chunked,
     log_rejection,
+    read_capped,
     too_large,
     unframed,
 )
@@ -69,28 +68,10 @@ def _read_body(request: flask.Request, max_body: int | None) -> bytes:
     if form_parsed or getattr(stream, "_pos", 0) > 0:
         raise consumed(_CONSUMED)
     declared = request.content_length  # None when absent or chunked
-    if max_body is not None and declared is not None and declared > max_body:
-        raise too_large(max_body)  # before reading a byte of it
-    chunks: list[bytes] = []
-    received = 0
-    try:
-        while True:
-            size = READ_SIZE if max_body is None else min(READ_SIZE, max_body + 1 - received)
-            chunk = stream.read(size)
-            if not chunk:
-                break
-            received += len(chunk)
-            if max_body is not None and received > max_body:
-                raise too_large(max_body)  # a chunked body: stop reading at the cap
-            chunks.append(chunk)
-    except (ClientDisconnected, OSError):
-        raise aborted(received, declared) from None
-    if declared is not None and received < declared:
-        raise aborted(received, declared)
-    if received == 0 and is_chunked(request.headers.get("Transfer-Encoding")):
+    body = read_capped(stream.read, max_body, declared, too_large, (ClientDisconnected, OSError))
+    if not body and is_chunked(request.headers.get("Transfer-Encoding")):
         if not request.environ.get("wsgi.input_terminated"):
             raise unframed("this WSGI server (it does not set wsgi.input_terminated)")
-    body = b"".join(chunks)
     request._cached_data = body  # for get_data()/get_json()/form in the view
     return body
 
