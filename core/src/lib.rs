@@ -36,7 +36,7 @@
 //! | [`EventMatcher::matching`] | O(type length + matches): each segment hashed once, candidate prefix/suffix pairs filtered by bit sets | patterns total ≤ 128 MiB at construction |
 //! | [`EventMatcher::new`] | O(n log n) in the number of patterns (one sort) | as above |
 //! | [`tratta::decrypt`] | O(data) plus a fixed PBKDF2 (20 000 iterations) | the MAC is checked before any decryption |
-//! | [`split_packed_headers`] | O(bytes) | the pair count must match exactly |
+//! | [`wire::split_packed_headers`] | O(bytes) | the pair count must match exactly |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -57,7 +57,7 @@ mod sign;
 mod text;
 pub mod tratta;
 mod verify;
-mod wire;
+pub mod wire;
 
 #[cfg(all(test, feature = "json"))]
 mod properties;
@@ -73,5 +73,4 @@ pub use scheme::{CustomScheme, Encoding, FieldValue, KeyFormat, Scheme};
 pub use secret::generate_ed25519_keys;
 pub use secret::{Secret, generate_secret};
 pub use sign::{SignOptions, sign};
-pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, split_packed_headers, unix_now};
-pub use wire::{packed_wire_bytes, wire_bytes, wire_text};
+pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, unix_now};

@@ -6,7 +6,6 @@ use crate::scheme::{Encoding, MessagePart, Profile, Scheme, SignatureFormat};
 use crate::secret::{HmacSha256, Secret, VerifyKey, verify_key};
 use crate::text::truncate;
 use hmac::Mac;
-use std::ffi::CStr;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 /// Tolerance applied to timestamped schemes unless configured otherwise: five
@@ -433,47 +432,6 @@ pub(crate) fn find_header<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
     Ok(found)
 }
 
-/// Splits `name\0value\0...` bytes into `count` header pairs: the one-string
-/// form in which the JS bindings pass headers across (one conversion instead of
-/// one per name and value). The last value's NUL may be left off.
-///
-/// The count guards against a NUL inside a name or value shifting every later
-/// pair (a header smuggled in as part of another one's value).
-///
-/// ```
-/// let pairs = hooksig::split_packed_headers(b"a\0one\0b\0two\0", 2).unwrap();
-/// assert_eq!(pairs, [(&b"a"[..], &b"one"[..]), (b"b", b"two")]);
-/// let smuggled = hooksig::split_packed_headers(b"a\0one\0x\0b\0two\0", 2);
-/// assert_eq!(smuggled.unwrap_err().code(), "malformed_header");
-/// ```
-pub fn split_packed_headers(packed: &[u8], count: usize) -> Result<Vec<(&[u8], &[u8])>> {
-    let smuggled =
-        || Error::malformed("headers", "a header name or value contains a NUL character");
-    let mut rest = packed;
-    let mut next_field = || -> Option<&[u8]> {
-        if rest.is_empty() {
-            return None;
-        }
-        // `CStr` finds the NUL with core's word-at-a-time memchr, several
-        // times faster than a byte loop on a 44-character signature.
-        let end = CStr::from_bytes_until_nul(rest).map_or(rest.len(), |field| field.count_bytes());
-        let field = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or_default();
-        Some(field)
-    };
-    let mut pairs = Vec::with_capacity(count.min(packed.len()));
-    for _ in 0..count {
-        match (next_field(), next_field()) {
-            (Some(name), Some(value)) => pairs.push((name, value)),
-            _ => return Err(smuggled()),
-        }
-    }
-    if next_field().is_some() {
-        return Err(smuggled());
-    }
-    Ok(pairs)
-}
-
 fn required<'a, N: AsRef<[u8]>, V: AsRef<[u8]>>(
     headers: &'a [(N, V)],
     name: &str,
@@ -848,24 +806,6 @@ mod tests {
                 "malformed_header"
             );
         }
-    }
-
-    #[test]
-    fn packed_headers_split_by_count() {
-        let pairs = split_packed_headers(b"A\0one\0b\0\0C\0three\0", 3).unwrap();
-        assert_eq!(
-            pairs,
-            [(&b"A"[..], &b"one"[..]), (b"b", b""), (b"C", b"three")]
-        );
-        assert!(split_packed_headers(b"", 0).unwrap().is_empty());
-        assert!(split_packed_headers(b"a\0one\0", 2).is_err());
-        assert!(split_packed_headers(b"a\0one\0x\0b\0two\0", 2).is_err());
-        // The final NUL is optional; a value cut off entirely is not.
-        assert_eq!(
-            split_packed_headers(b"a\0one", 1).unwrap(),
-            [(&b"a"[..], &b"one"[..])]
-        );
-        assert!(split_packed_headers(b"a\0", 1).is_err());
     }
 
     #[test]

@@ -40,13 +40,6 @@ fn parse_scheme(scheme: &str) -> Result<Scheme> {
     scheme.parse().map_err(js_error)
 }
 
-/// The JS layer's `name\0value\0...` headers, `count` pairs, after
-/// `hooksig::packed_wire_bytes` turned the text back into the bytes it
-/// stands for (Node's `http` and Fetch decode header bytes one per character).
-fn split_headers(wire: &[u8], count: u32) -> Result<Vec<(&[u8], &[u8])>> {
-    hooksig::split_packed_headers(wire, count as usize).map_err(js_error)
-}
-
 fn body_bytes<'a>(body: &'a Either<&[u8], String>) -> &'a [u8] {
     match body {
         Either::A(bytes) => bytes,
@@ -164,9 +157,15 @@ impl NativeVerifier {
         now: Option<i64>,
     ) -> Result<Option<String>> {
         headers.read_into(&mut self.header_text)?;
-        let wire = hooksig::packed_wire_bytes(packed::utf8(&self.header_text)?);
-        let pairs = split_headers(&wire, count)?;
-        let verified = verify(&self.inner, &pairs, body_bytes(&body), now)?;
+        let verified = self
+            .inner
+            .verify_packed(
+                packed::utf8(&self.header_text)?,
+                count as usize,
+                body_bytes(&body),
+                now,
+            )
+            .map_err(js_error)?;
         // SAFETY: the array is the JS layer's private scratch space, read
         // right after this synchronous call returns; JS is single-threaded,
         // so nothing else reads or writes it meanwhile.
@@ -188,7 +187,11 @@ impl NativeVerifier {
         now: Option<i64>,
     ) -> Result<AsyncTask<VerifyTask>> {
         // Checked here so a malformed list rejects before the pool is involved.
-        split_headers(&hooksig::packed_wire_bytes(&headers), count)?;
+        hooksig::wire::split_packed_headers(
+            &hooksig::wire::packed_header_bytes(&headers),
+            count as usize,
+        )
+        .map_err(js_error)?;
         Ok(AsyncTask::new(VerifyTask {
             verifier: Arc::clone(&self.inner),
             headers,
@@ -207,24 +210,10 @@ impl NativeVerifier {
         body: Either<&[u8], String>,
         now: Option<i64>,
     ) -> Result<Option<String>> {
-        let wire = hooksig::packed_wire_bytes(&headers);
-        let pairs = split_headers(&wire, count)?;
-        let body = body_bytes(&body);
-        Ok(self
-            .inner
-            .diagnose_at(&pairs, body, now.unwrap_or_else(hooksig::unix_now)))
+        self.inner
+            .diagnose_packed(&headers, count as usize, body_bytes(&body), now)
+            .map_err(js_error)
     }
-}
-
-fn verify(
-    verifier: &hooksig::Verifier,
-    pairs: &[(&[u8], &[u8])],
-    body: &[u8],
-    now: Option<i64>,
-) -> Result<hooksig::Verified> {
-    verifier
-        .verify_at(pairs, body, now.unwrap_or_else(hooksig::unix_now))
-        .map_err(js_error)
 }
 
 /// A verification run on the thread pool; the body stays referenced, not copied.
@@ -243,15 +232,13 @@ impl Task for VerifyTask {
     type JsValue = Verified;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let wire = hooksig::packed_wire_bytes(&self.headers);
-        let pairs = split_headers(&wire, self.count)
-            .map_err(|e| napi::Error::from_reason(e.reason.clone()))?;
         let body: &[u8] = match &self.body {
             Either::A(bytes) => bytes,
             Either::B(text) => text.as_bytes(),
         };
-        let now = self.now.unwrap_or_else(hooksig::unix_now);
-        Ok(self.verifier.verify_at(&pairs, body, now))
+        Ok(self
+            .verifier
+            .verify_packed(&self.headers, self.count as usize, body, self.now))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Verified> {
@@ -279,7 +266,7 @@ pub fn sign(
         webhook_id,
         event_type,
     };
-    let headers = hooksig::sign(
+    let headers = hooksig::wire::sign_text(
         &parse_scheme(&scheme)?,
         secret.as_str(),
         body_bytes(&body),
@@ -288,7 +275,7 @@ pub fn sign(
     .map_err(js_error)?;
     Ok(headers
         .into_iter()
-        .flat_map(|(name, value)| [name, hooksig::wire_text(value.as_bytes()).into_owned()])
+        .flat_map(|(name, value)| [name, value])
         .collect())
 }
 
@@ -360,10 +347,13 @@ pub fn event_types(
     count: u32,
     body: Either<&[u8], String>,
 ) -> Result<Vec<String>> {
-    let wire = hooksig::packed_wire_bytes(&headers);
-    let pairs = split_headers(&wire, count)?;
-    hooksig::events::event_types(&parse_scheme(&scheme)?, &pairs, body_bytes(&body))
-        .map_err(js_error)
+    hooksig::wire::event_types_packed(
+        &parse_scheme(&scheme)?,
+        &headers,
+        count as usize,
+        body_bytes(&body),
+    )
+    .map_err(js_error)
 }
 
 /// Decrypts a Tratta payload (base64 text) with the webhook secret.
@@ -392,20 +382,4 @@ pub fn error_table() -> &'static str {
 #[napi(catch_unwind)]
 pub fn built_in_schemes() -> Vec<&'static str> {
     Scheme::BUILT_IN.to_vec()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_pairs_and_rejects_smuggled_separators() {
-        let pairs = split_headers(b"a\0one\0b\0two\0", 2)
-            .map_err(|e| e.reason.clone())
-            .unwrap();
-        assert_eq!(pairs, [(&b"a"[..], &b"one"[..]), (b"b", b"two")]);
-        assert!(split_headers(b"a\0one\0x\0b\0two\0", 2).is_err());
-        assert!(split_headers(b"a\0one\0", 2).is_err());
-        assert!(split_headers(b"", 0).unwrap().is_empty());
-    }
 }

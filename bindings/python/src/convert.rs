@@ -127,7 +127,7 @@ fn header_bytes<'a>(value: &'a Bound<'_, PyAny>, name: bool) -> Option<Result<Co
 ///
 /// WSGI and ASGI servers decode header bytes as ISO-8859-1 (PEP 3333), so text
 /// whose characters all fit in one byte is encoded back the same way; other
-/// text is taken as UTF-8: `hooksig::wire_bytes`'s rule, done on the Python
+/// text is taken as UTF-8: `hooksig::wire::header_bytes`'s rule, done on the Python
 /// string so that its bytes are borrowed, not copied. Text that cannot be encoded (a lone surrogate)
 /// stays `str`, for [`RawHeaders::encode`] to report.
 fn wire_bytes(value: Bound<'_, PyAny>) -> Bound<'_, PyAny> {

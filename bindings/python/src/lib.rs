@@ -253,7 +253,7 @@ fn sign<'py>(
     let dict = PyDict::new(py);
     for (name, value) in headers {
         // Each byte one character, as WSGI/ASGI servers and `requests` treat header text.
-        dict.set_item(name, hooksig::wire_text(value.as_bytes()))?;
+        dict.set_item(name, hooksig::wire::header_text(value.as_bytes()))?;
     }
     Ok(dict)
 }

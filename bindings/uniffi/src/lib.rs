@@ -171,10 +171,10 @@ fn parse_scheme(scheme: &str) -> Result<hooksig::Scheme> {
     Ok(scheme.parse()?)
 }
 
-/// Header text as the bytes it stands for (`hooksig::wire_bytes`: servlet
+/// Header text as the bytes it stands for (`hooksig::wire::header_bytes`: servlet
 /// containers, `HttpExchange` and Ktor decode header bytes one per character).
 fn wire(text: String) -> Vec<u8> {
-    match hooksig::wire_bytes(&text) {
+    match hooksig::wire::header_bytes(&text) {
         Cow::Borrowed(_) => text.into_bytes(),
         Cow::Owned(bytes) => bytes,
     }
@@ -192,22 +192,16 @@ fn header_pairs(headers: HashMap<String, Vec<String>>) -> Vec<(Vec<u8>, Vec<u8>)
         .collect()
 }
 
-/// Kotlin's packed header text (UTF-8) as the bytes it stands for, field by
-/// field as [`wire`] does it.
-fn packed_wire(packed: &[u8]) -> Result<Cow<'_, [u8]>> {
+/// Kotlin's packed `name NUL value NUL ...` header text (UTF-8) and its pair
+/// count. Kotlin refuses a name or value containing NUL before packing, so
+/// every pair is two NULs; an odd field left over is `malformed_header`.
+fn packed_text(packed: &[u8]) -> Result<(&str, usize)> {
     let text = std::str::from_utf8(packed).map_err(|_| hooksig::Error::MalformedHeader {
         header: "headers".to_owned(),
         reason: "the packed headers are not UTF-8".to_owned(),
     })?;
-    Ok(hooksig::packed_wire_bytes(text))
-}
-
-/// Splits `name NUL value NUL ...` into borrowed pairs. Kotlin refuses a
-/// name or value containing NUL before packing, so every pair is two NULs;
-/// an odd field left over is `malformed_header`.
-fn packed_pairs(packed: &[u8]) -> Result<Vec<(&[u8], &[u8])>> {
     let nuls = packed.iter().filter(|&&b| b == 0).count();
-    Ok(hooksig::split_packed_headers(packed, nuls / 2)?)
+    Ok((text, nuls / 2))
 }
 
 /// Verifies webhooks of one scheme against one or more secrets.
@@ -287,10 +281,10 @@ impl Verifier {
         now: i64,
         has_now: bool,
     ) -> Result<Verified> {
-        let wire = packed_wire(headers)?;
-        let pairs = packed_pairs(&wire)?;
-        let now = if has_now { now } else { hooksig::unix_now() };
-        let verified = self.inner.verify_at(&pairs, body, now)?;
+        let (text, count) = packed_text(headers)?;
+        let verified = self
+            .inner
+            .verify_packed(text, count, body, has_now.then_some(now))?;
         Ok(verified.into())
     }
 
@@ -339,14 +333,10 @@ pub fn sign(
         webhook_id,
         event_type,
     };
-    let headers = hooksig::sign(&parse_scheme(&scheme)?, secret, &body, &options)?;
+    let headers = hooksig::wire::sign_text(&parse_scheme(&scheme)?, &secret, &body, &options)?;
     Ok(headers
         .into_iter()
-        // Each byte one character, as an HTTP client writes it back.
-        .map(|(name, value)| Header {
-            value: hooksig::wire_text(value.as_bytes()).into_owned(),
-            name,
-        })
+        .map(|(name, value)| Header { name, value })
         .collect())
 }
 
@@ -605,12 +595,19 @@ mod tests {
     }
 
     #[test]
-    fn packed_headers_split_into_pairs() {
-        let pairs = packed_pairs(b"A\0x\0B\0\0").unwrap();
-        assert_eq!(pairs, [(&b"A"[..], &b"x"[..]), (&b"B"[..], &b""[..])]);
-        assert!(packed_pairs(b"").unwrap().is_empty());
-        let err = packed_pairs(b"A\0x\0B").unwrap_err();
+    fn packed_headers_count_their_pairs() {
+        assert_eq!(packed_text(b"A\0x\0B\0\0").unwrap(), ("A\0x\0B\0\0", 2));
+        assert_eq!(packed_text(b"").unwrap(), ("", 0));
+        // An odd field left over is refused by the core's split.
+        let verifier = Verifier::new("github".into(), vec!["s".into()], None).unwrap();
+        let err = verifier
+            .verify_packed(b"A\0x\0B", b"", 0, true)
+            .unwrap_err();
         assert_eq!(err.code(), "malformed_header");
+        assert_eq!(
+            packed_text(b"\xff\0").unwrap_err().code(),
+            "malformed_header"
+        );
     }
 
     #[test]

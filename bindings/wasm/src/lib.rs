@@ -35,7 +35,7 @@ extern "C" {
 
 /// Joins the items of a list that leaves as one string: a noncharacter that
 /// no item can hold (header and scheme names are ASCII; header values from
-/// `hooksig::wire_text` are one character per byte, at most U+00FF; error
+/// `hooksig::wire::header_text` are one character per byte, at most U+00FF; error
 /// codes are ASCII), so the adapter splits on it.
 pub const SEPARATOR: char = '\u{FFFF}';
 
@@ -136,15 +136,6 @@ fn custom_from_members(members: &str) -> Result<Scheme, Error> {
         fields.push((name, value));
     }
     Scheme::custom_from_fields(fields)
-}
-
-type HeaderPairs<'a> = Vec<(&'a [u8], &'a [u8])>;
-
-/// The JS layer's `name\0value\0...` headers, `count` pairs, after
-/// `hooksig::packed_wire_bytes` turned the text back into the bytes it
-/// stands for (Fetch `Headers` and Node's `http` hold one byte per character).
-fn split_headers(wire: &[u8], count: u32) -> Result<HeaderPairs<'_>, Error> {
-    hooksig::split_packed_headers(wire, count as usize)
 }
 
 const TOLERANCE_RANGE: &str = "tolerance must be a whole, non-negative number of seconds";
@@ -293,10 +284,9 @@ impl WasmVerifier {
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
         let now = seconds_or_clock(now, NOW_RANGE)?;
-        let wire = hooksig::packed_wire_bytes(headers);
         let verified = self
             .inner
-            .verify_at(&split_headers(&wire, count)?, body, now)?;
+            .verify_packed(headers, count as usize, body, Some(now))?;
         self.last.set([
             verified.key_index as f64,
             verified.timestamp.map_or(f64::NAN, |t| t as f64),
@@ -314,10 +304,9 @@ impl WasmVerifier {
         now: Option<f64>,
     ) -> Result<Option<String>, Failure> {
         let now = seconds_or_clock(now, NOW_RANGE)?;
-        let wire = hooksig::packed_wire_bytes(headers);
         Ok(self
             .inner
-            .diagnose_at(&split_headers(&wire, count)?, body, now))
+            .diagnose_packed(headers, count as usize, body, Some(now))?)
     }
 }
 
@@ -354,11 +343,10 @@ fn sign_flat(
         webhook_id,
         event_type,
     };
-    let headers = hooksig::sign(&parse_scheme(scheme)?, secret, body, &options)?;
+    let headers = hooksig::wire::sign_text(&parse_scheme(scheme)?, secret, body, &options)?;
     Ok(headers
         .into_iter()
-        // Each byte one character, as `fetch` writes a header value back.
-        .flat_map(|(name, value)| [name, hooksig::wire_text(value.as_bytes()).into_owned()])
+        .flat_map(|(name, value)| [name, value])
         .collect())
 }
 
@@ -440,11 +428,10 @@ fn unknown_patterns_flat(matcher: &EventMatcher, catalog: &str) -> Result<Vec<St
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = eventTypes)]
 pub fn event_types(scheme: &str, headers: &str, count: u32, body: &[u8]) -> Vec<String> {
-    let wire = hooksig::packed_wire_bytes(headers);
     settle(
         parse_scheme(scheme)
             .and_then(|scheme| {
-                hooksig::events::event_types(&scheme, &split_headers(&wire, count)?, body)
+                hooksig::wire::event_types_packed(&scheme, headers, count as usize, body)
             })
             .map_err(Failure::Core),
     )
@@ -469,16 +456,6 @@ pub fn tratta_encrypt(secret: String, plaintext: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_smuggled_nul_is_refused_rather_than_forging_a_header() {
-        let forged = "X-Other\0x\0Quiltt-Signature\0abc\0";
-        assert_eq!(
-            split_headers(forged.as_bytes(), 1).unwrap_err().code(),
-            "malformed_header"
-        );
-        assert!(split_headers(b"a\0one\0", 2).is_err());
-    }
 
     #[test]
     fn scheme_is_a_name_or_custom_json() {
