@@ -428,6 +428,33 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<Delivery> {
+        let delivery = self.verify_keyed_at(headers, body, now, guard.retention)?;
+        let key = delivery.key.as_deref().unwrap_or_default();
+        match guard.store.claim(key, delivery.ttl) {
+            Ok(Claim::Claimed) => Ok(delivery),
+            Ok(claim) => Err(Error::Replayed {
+                completed: claim == Claim::Completed,
+            }),
+            Err(_) if guard.fail_open => Ok(Delivery {
+                key: None,
+                ..delivery
+            }),
+            Err(reason) => Err(Error::ReplayStoreUnavailable { reason }),
+        }
+    }
+
+    /// Verifies a request as of `now` and names its store key and TTL
+    /// without claiming it (`retention`: the TTL where no timestamp is
+    /// signed). For stores that live outside Rust, such as a Worker's KV or
+    /// an async store of a host language, which claim the key themselves
+    /// with [`ReplayStore`]'s semantics.
+    pub fn verify_keyed_at<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+        &self,
+        headers: &[(N, V)],
+        body: &[u8],
+        now: i64,
+        retention: Duration,
+    ) -> Result<Delivery> {
         let scheme = self.scheme().name();
         let (verified, key) =
             self.verify_with(headers, body, now, |material| replay_key(scheme, material))?;
@@ -437,24 +464,13 @@ impl Verifier {
                 let until = i128::from(timestamp) + i128::from(self.tolerance()) + 1;
                 Duration::from_secs(u64::try_from(until - i128::from(now)).unwrap_or(1).max(1))
             }
-            None => guard.retention,
+            None => retention.max(Duration::from_secs(1)),
         };
-        match guard.store.claim(&key, ttl) {
-            Ok(Claim::Claimed) => Ok(Delivery {
-                verified,
-                key: Some(key),
-                ttl,
-            }),
-            Ok(claim) => Err(Error::Replayed {
-                completed: claim == Claim::Completed,
-            }),
-            Err(_) if guard.fail_open => Ok(Delivery {
-                verified,
-                key: None,
-                ttl,
-            }),
-            Err(reason) => Err(Error::ReplayStoreUnavailable { reason }),
-        }
+        Ok(Delivery {
+            verified,
+            key: Some(key),
+            ttl,
+        })
     }
 }
 

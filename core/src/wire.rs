@@ -27,6 +27,7 @@ use crate::sign::{SignOptions, sign};
 use crate::{Scheme, Verified, Verifier};
 use std::borrow::Cow;
 use std::ffi::CStr;
+use std::time::Duration;
 
 impl Verifier {
     /// [`Verifier::verify_at`] of `count` packed header pairs, as of `now`
@@ -65,6 +66,21 @@ impl Verifier {
         let bytes = packed_header_bytes(packed);
         let pairs = split_packed_headers(&bytes, count)?;
         self.verify_once_at(guard, &pairs, body, now.unwrap_or_else(crate::unix_now))
+    }
+
+    /// [`Verifier::verify_keyed_at`] of `count` packed header pairs: verifies
+    /// and names the store key and TTL, for a store outside Rust to claim.
+    pub fn verify_packed_keyed(
+        &self,
+        packed: &str,
+        count: usize,
+        body: &[u8],
+        now: Option<i64>,
+        retention: Duration,
+    ) -> Result<Delivery> {
+        let bytes = packed_header_bytes(packed);
+        let pairs = split_packed_headers(&bytes, count)?;
+        self.verify_keyed_at(&pairs, body, now.unwrap_or_else(crate::unix_now), retention)
     }
 
     /// [`Verifier::diagnose_at`] of `count` packed header pairs; an error only

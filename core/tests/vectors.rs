@@ -77,6 +77,9 @@ fn run_verify_case(case: &Value) -> hooksig::Result<Value> {
     // A guarded verify finds the same and names the key a store would hold.
     let delivery = verifier.verify_once_at(&ReplayGuard::memory(), &headers, &body, now)?;
     assert_eq!(delivery.verified, v, "{}", case["name"]);
+    // And a store outside Rust is handed that same key to claim.
+    let keyed = verifier.verify_keyed_at(&headers, &body, now, hooksig::DEFAULT_RETENTION)?;
+    assert_eq!(keyed, delivery, "{}", case["name"]);
     Ok(
         json!({ "ok": true, "key_index": v.key_index, "timestamp": v.timestamp, "webhook_id": v.webhook_id, "id_signed": v.id_signed, "replay_key": delivery.key }),
     )
