@@ -9,7 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 HERE="$ROOT/bindings/c"
 CBINDGEN_VERSION=0.29.4
 
-apt_ensure gcc make pkg-config libcjson-dev valgrind socat python3 \
+# redis-server: the C tests start their own for the Redis replay store.
+apt_ensure gcc make pkg-config libcjson-dev valgrind socat python3 redis-server \
   ruby ruby-ffi ruby-sinatra ruby-webrick php-cli
 
 say "cbindgen $CBINDGEN_VERSION"

@@ -66,6 +66,18 @@
 #define HOOKSIG_DEFAULT_TOLERANCE 300
 
 /**
+ * How long deliveries are remembered by default where the scheme signs no
+ * timestamp (GitHub, Shopify, Tratta): 7 days, in seconds. Deliveries with
+ * a signed timestamp are remembered until it leaves the tolerance window.
+ */
+#define HOOKSIG_REPLAY_DEFAULT_RETENTION 604800
+
+/**
+ * How many deliveries a memory store holds by default (about 15 MB).
+ */
+#define HOOKSIG_REPLAY_DEFAULT_MAX_ENTRIES 100000
+
+/**
  * The outcome of a call: `HOOKSIG_OK`, one value per hooksig error code
  * (the same codes as every other hooksig binding), and two that only the C
  * API has: `HOOKSIG_INVALID_ARGUMENT` (a NULL pointer where one is required,
@@ -142,6 +154,24 @@ typedef enum hooksig_status {
 } hooksig_status;
 
 /**
+ * What a custom store's `claim` callback reports through its `outcome`.
+ */
+typedef enum hooksig_replay_claim {
+  /**
+   * The key was free and is now claimed by this caller.
+   */
+  HOOKSIG_REPLAY_CLAIMED = 0,
+  /**
+   * Another copy holds the claim and is being handled.
+   */
+  HOOKSIG_REPLAY_IN_PROGRESS = 1,
+  /**
+   * A copy was handled to completion.
+   */
+  HOOKSIG_REPLAY_COMPLETED = 2,
+} hooksig_replay_claim;
+
+/**
  * Bytes hooksig returns: read them with `hooksig_bytes_data` and
  * `hooksig_bytes_len`, release them with `hooksig_bytes_free`.
  */
@@ -171,6 +201,16 @@ typedef struct hooksig_headers hooksig_headers;
 typedef struct hooksig_matcher hooksig_matcher;
 
 /**
+ * Where a replay guard remembers deliveries, with the guard's settings.
+ *
+ * Created by `hooksig_replay_store_memory`, `hooksig_replay_store_redis` or
+ * `hooksig_replay_store_custom`; released by `hooksig_replay_store_free`.
+ * One store may be used by any number of threads at the same time (and by
+ * several verifiers: keys include the scheme).
+ */
+typedef struct hooksig_replay_store hooksig_replay_store;
+
+/**
  * A list of strings hooksig returns: read it with `hooksig_strings_len` and
  * `hooksig_strings_get`, release it with `hooksig_strings_free`.
  */
@@ -184,8 +224,9 @@ typedef struct hooksig_strings hooksig_strings;
 typedef struct hooksig_unknown_patterns hooksig_unknown_patterns;
 
 /**
- * What a successful `hooksig_verify` found. Read it with the
- * `hooksig_verified_*` accessors; release it with `hooksig_verified_free`.
+ * What a successful `hooksig_verify` or `hooksig_verify_once` found. Read
+ * it with the `hooksig_verified_*` accessors; release it with
+ * `hooksig_verified_free`.
  */
 typedef struct hooksig_verified hooksig_verified;
 
@@ -227,6 +268,43 @@ typedef struct hooksig_header {
    */
   size_t value_len;
 } hooksig_header;
+
+/**
+ * A replay store implemented by the caller (a SQL table with a unique key,
+ * memcached, a store of a host language...). Each callback is one atomic
+ * operation on one key and returns 0 on success; any other value means the
+ * store could not answer, and the call fails with
+ * `HOOKSIG_REPLAY_STORE_UNAVAILABLE` (never "not seen").
+ *
+ * `key` is a NUL-terminated ASCII string (`"hooksig:replay:"` and 64 hex
+ * digits), valid during the call only. `ttl_ms` is how long, in
+ * milliseconds, the store must remember the key (at least 1).
+ *
+ * The callbacks are called from whichever thread calls hooksig, possibly
+ * from several at once: they must be thread-safe. `ctx` is passed to each
+ * of them as is; it must stay valid until `hooksig_replay_store_free`.
+ */
+typedef struct hooksig_replay_store_callbacks {
+  /**
+   * Passed as the first argument of every callback.
+   */
+  void *ctx;
+  /**
+   * Claims `key` for `ttl_ms` if nobody holds it (like Redis
+   * `SET key 1 NX PX ttl_ms`) and stores `HOOKSIG_REPLAY_CLAIMED` in
+   * `*outcome`; when the key is held, leaves it alone and stores
+   * `HOOKSIG_REPLAY_IN_PROGRESS` or `HOOKSIG_REPLAY_COMPLETED`.
+   */
+  int (*claim)(void *ctx, const char *key, uint64_t ttl_ms, int *outcome);
+  /**
+   * Marks `key` handled, remembered for `ttl_ms` from now.
+   */
+  int (*complete)(void *ctx, const char *key, uint64_t ttl_ms);
+  /**
+   * Forgets `key`, so the next copy is handled.
+   */
+  int (*release)(void *ctx, const char *key);
+} hooksig_replay_store_callbacks;
 
 /**
  * Optional inputs of `hooksig_sign`. Pass NULL for all defaults, or
@@ -490,12 +568,194 @@ const char *hooksig_verified_webhook_id(const struct hooksig_verified *verified)
 bool hooksig_verified_id_signed(const struct hooksig_verified *verified);
 
 /**
- * Releases a result. NULL is ignored.
+ * The replay-store key `hooksig_verify_once` claimed for this delivery
+ * (`"hooksig:replay:"` and 64 hex digits: a hash of the scheme and the
+ * signed id or the matched signature, the same in every hooksig binding),
+ * valid until `hooksig_verified_free`. NULL after `hooksig_verify` (no
+ * store), when a fail-open store could not be reached, or when `verified`
+ * is NULL.
+ *
+ * # Safety
+ * `verified` is NULL or a live result.
+ */
+const char *hooksig_verified_replay_key(const struct hooksig_verified *verified);
+
+/**
+ * Releases a result. NULL is ignored. Freeing a claimed result neither
+ * completes nor releases its claim: the key stays claimed until its TTL ends.
  *
  * # Safety
  * `verified` is NULL or a result not yet freed.
  */
 void hooksig_verified_free(struct hooksig_verified *verified);
+
+/**
+ * Creates a store in this process's memory: a map behind a lock, with
+ * expiry by time and at most `max_entries` keys (when full, expired keys go
+ * first, then the oldest). Serves the threads of one process; use Redis for
+ * several processes or machines.
+ *
+ * - `max_entries`: the bound (`HOOKSIG_REPLAY_DEFAULT_MAX_ENTRIES` when 0).
+ * - `retention_seconds`: how long deliveries of schemes without a signed
+ *   timestamp are remembered (`HOOKSIG_REPLAY_DEFAULT_RETENTION` when 0).
+ * - `store`: receives the new store (NULL on failure).
+ *
+ * Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL `store`.
+ *
+ * # Safety
+ * `store` points to writable storage for a pointer; `error` is NULL or does.
+ */
+enum hooksig_status hooksig_replay_store_memory(size_t max_entries,
+                                                uint64_t retention_seconds,
+                                                struct hooksig_replay_store **store,
+                                                struct hooksig_error **error);
+
+/**
+ * Creates a store on a Redis server, shared by every process that uses the
+ * same server: a claim is one `SET key 1 NX PX ttl`. Nothing is connected
+ * yet: the first call connects (one connection per store, reopened after
+ * an error), so a server that is down shows as
+ * `HOOKSIG_REPLAY_STORE_UNAVAILABLE` from `hooksig_verify_once`.
+ *
+ * - `url`: `redis://host:port[/db]` (`redis://:password@host:port/db` with
+ *   a password) or `redis+unix:///path/to/socket`.
+ * - `timeout_ms`: how long connecting, and each command, may take (2000
+ *   when 0), so a server that stops answering fails the call promptly.
+ * - `retention_seconds`, `store`: as `hooksig_replay_store_memory`.
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_REPLAY_STORE_UNAVAILABLE` when `url` is
+ * not a Redis URL, or `HOOKSIG_INVALID_ARGUMENT` (NULL, not UTF-8).
+ *
+ * # Safety
+ * `url` is a NUL-terminated string; `store` points to writable storage for
+ * a pointer; `error` is NULL or does.
+ */
+enum hooksig_status hooksig_replay_store_redis(const char *url,
+                                               uint64_t timeout_ms,
+                                               uint64_t retention_seconds,
+                                               struct hooksig_replay_store **store,
+                                               struct hooksig_error **error);
+
+/**
+ * Creates a store backed by the caller's `callbacks` (see
+ * `hooksig_replay_store_callbacks`), which are copied; all three are
+ * required.
+ *
+ * - `retention_seconds`, `store`: as `hooksig_replay_store_memory`.
+ *
+ * Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a NULL
+ * `callbacks`, callback or `store`.
+ *
+ * # Safety
+ * `callbacks` points to a `hooksig_replay_store_callbacks` whose callbacks
+ * may be called from any thread, at the same time, with its `ctx` until
+ * `hooksig_replay_store_free`; `store` points to writable storage for a
+ * pointer; `error` is NULL or does.
+ */
+enum hooksig_status hooksig_replay_store_custom(const struct hooksig_replay_store_callbacks *callbacks,
+                                                uint64_t retention_seconds,
+                                                struct hooksig_replay_store **store,
+                                                struct hooksig_error **error);
+
+/**
+ * Chooses what happens while the store cannot be reached: by default
+ * (`fail_open` false) `hooksig_verify_once` refuses every delivery with
+ * `HOOKSIG_REPLAY_STORE_UNAVAILABLE` (answer 503, the provider retries);
+ * with `fail_open` true it accepts verified deliveries unguarded (their
+ * `hooksig_verified_replay_key` is NULL) and complete/release report
+ * success. Availability over replay protection: choose it explicitly.
+ *
+ * Call it before the store is shared: it must not run while another thread
+ * uses the store. Returns `HOOKSIG_OK`, or `HOOKSIG_INVALID_ARGUMENT` for a
+ * NULL `store`.
+ *
+ * # Safety
+ * `store` is NULL or a live store no other thread is using.
+ */
+enum hooksig_status hooksig_replay_store_set_fail_open(struct hooksig_replay_store *store,
+                                                       bool fail_open,
+                                                       struct hooksig_error **error);
+
+/**
+ * Releases a store (a Redis store closes its connection). NULL is ignored.
+ * No call on it may be running.
+ *
+ * # Safety
+ * `store` is NULL or a store not yet freed.
+ */
+void hooksig_replay_store_free(struct hooksig_replay_store *store);
+
+/**
+ * Verifies one request as `hooksig_verify` does, then claims it in `store`,
+ * atomically: of several copies of one delivery, verified at the same time
+ * or later, exactly one gets `HOOKSIG_OK`. Hand that one back once handled:
+ * `hooksig_replay_complete` when the handler succeeded (later copies stay
+ * refused), `hooksig_replay_release` when it failed (so the provider's
+ * retry is handled).
+ *
+ * The key claimed is the scheme and the signed id where the scheme signs
+ * one (Standard Webhooks), else the signature that matched, decoded; never
+ * an unsigned header. It is kept until the signed timestamp leaves the
+ * tolerance window, or for the store's retention.
+ *
+ * - `store`: a live replay store.
+ * - `result`: required here (unlike `hooksig_verify`): receives the
+ *   verified delivery on success, to pass to complete or release and then
+ *   to `hooksig_verified_free`.
+ * - The other arguments as `hooksig_verify`.
+ *
+ * Returns `HOOKSIG_OK`, or what `hooksig_verify` returns for a request
+ * that fails verification (checked first: a bad request claims nothing),
+ * `HOOKSIG_REPLAYED` for a copy of a delivery claimed before (answer 409
+ * while the first copy is in progress, so the provider retries later; a
+ * message saying "handled before" when it completed, which receivers
+ * usually answer 200 so the provider stops), or
+ * `HOOKSIG_REPLAY_STORE_UNAVAILABLE` when the store cannot answer (answer
+ * 503; never a silent accept unless the store was set to fail open).
+ *
+ * # Safety
+ * As `hooksig_verify`; `store` is a live store; `result` points to
+ * writable storage for a pointer.
+ */
+enum hooksig_status hooksig_verify_once(const struct hooksig_verifier *verifier,
+                                        const struct hooksig_replay_store *store,
+                                        const struct hooksig_header *headers,
+                                        size_t n_headers,
+                                        const void *body,
+                                        size_t body_len,
+                                        int64_t now,
+                                        struct hooksig_verified **result,
+                                        struct hooksig_error **error);
+
+/**
+ * Marks a delivery claimed by `hooksig_verify_once` handled: later copies
+ * are `HOOKSIG_REPLAYED` for as long as the store keeps the key. `verified`
+ * stays valid (free it with `hooksig_verified_free`). A result without a
+ * claim (from `hooksig_verify`, or accepted unguarded by a fail-open store)
+ * is nothing to complete: `HOOKSIG_OK`.
+ *
+ * Returns `HOOKSIG_OK`, `HOOKSIG_REPLAY_STORE_UNAVAILABLE`, or
+ * `HOOKSIG_INVALID_ARGUMENT` for a NULL `store` or `verified`.
+ *
+ * # Safety
+ * `store` and `verified` are live; `verified` was claimed in `store`;
+ * `error` is NULL or writable.
+ */
+enum hooksig_status hooksig_replay_complete(const struct hooksig_replay_store *store,
+                                            const struct hooksig_verified *verified,
+                                            struct hooksig_error **error);
+
+/**
+ * Frees the claim of a delivery whose handler failed, so that the
+ * provider's retry (or any copy) is handled. Arguments and results as
+ * `hooksig_replay_complete`.
+ *
+ * # Safety
+ * As `hooksig_replay_complete`.
+ */
+enum hooksig_status hooksig_replay_release(const struct hooksig_replay_store *store,
+                                           const struct hooksig_verified *verified,
+                                           struct hooksig_error **error);
 
 /**
  * Signs `body` as a sender of `scheme` would and returns the headers to

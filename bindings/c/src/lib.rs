@@ -9,11 +9,13 @@
 #![allow(non_camel_case_types)] // the C names are the API
 
 // cbindgen writes the header in module order: the verifier first, then
-// signing, then routing and decryption.
+// the replay guard, signing, routing and decryption.
 mod error;
 mod input;
 
 mod verify;
+
+mod replay;
 
 mod sign;
 

@@ -3,7 +3,7 @@
 use crate::error::{Failure, guard, hooksig_error, hooksig_status};
 use crate::input::{self, HeaderPair, hooksig_header};
 use crate::{HOOKSIG_NOW, out, string_out};
-use hooksig::{Verified, Verifier};
+use hooksig::{Delivery, Verified, Verifier};
 use std::ffi::{CString, c_char, c_void};
 use std::ptr;
 
@@ -15,14 +15,48 @@ use std::ptr;
 #[derive(Debug)]
 pub struct hooksig_verifier(Verifier);
 
-/// What a successful `hooksig_verify` found. Read it with the
-/// `hooksig_verified_*` accessors; release it with `hooksig_verified_free`.
+/// What a successful `hooksig_verify` or `hooksig_verify_once` found. Read
+/// it with the `hooksig_verified_*` accessors; release it with
+/// `hooksig_verified_free`.
 #[derive(Debug)]
 pub struct hooksig_verified {
     key_index: usize,
     timestamp: Option<i64>,
     webhook_id: Option<CString>,
     id_signed: bool,
+    /// The claim `hooksig_verify_once` made, handed back to the store by
+    /// `hooksig_replay_complete` / `_release`; `None` after a plain verify.
+    pub(crate) claim: Option<Claimed>,
+}
+
+/// A delivery claimed in a replay store, and its store key for C.
+#[derive(Debug)]
+pub(crate) struct Claimed {
+    pub(crate) delivery: Delivery,
+    /// `delivery.key` as C text; `None` when a fail-open store was down.
+    key: Option<CString>,
+}
+
+impl hooksig_verified {
+    /// The C result of a verification, with the claim made, if any.
+    pub(crate) fn new(verified: Verified, claim: Option<Delivery>) -> hooksig_verified {
+        let Verified {
+            key_index,
+            timestamp,
+            webhook_id,
+            id_signed,
+        } = verified;
+        hooksig_verified {
+            key_index,
+            timestamp,
+            webhook_id: webhook_id.map(crate::error::c_string_lossy),
+            id_signed,
+            claim: claim.map(|delivery| Claimed {
+                key: delivery.key.clone().map(crate::error::c_string_lossy),
+                delivery,
+            }),
+        }
+    }
 }
 
 /// Creates a verifier for `scheme` that accepts a signature made with any of
@@ -93,7 +127,7 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
 }
 
 /// A `now` argument as Unix seconds: `HOOKSIG_NOW` is the system clock.
-fn seconds(now: i64) -> i64 {
+pub(crate) fn seconds(now: i64) -> i64 {
     if now == HOOKSIG_NOW {
         hooksig::unix_now()
     } else {
@@ -151,18 +185,7 @@ pub unsafe extern "C" fn hooksig_verify(
             )
         }??;
         if !result.is_null() {
-            let Verified {
-                key_index,
-                timestamp,
-                webhook_id,
-                id_signed,
-            } = verified;
-            let found = hooksig_verified {
-                key_index,
-                timestamp,
-                webhook_id: webhook_id.map(crate::error::c_string_lossy),
-                id_signed,
-            };
+            let found = hooksig_verified::new(verified, None);
             // SAFETY: non-NULL `result` is writable (contract); the caller owns the object.
             unsafe { *result = Box::into_raw(Box::new(found)) };
         }
@@ -220,7 +243,7 @@ pub unsafe extern "C" fn hooksig_diagnose(
 ///
 /// # Safety
 /// As `hooksig_verify`.
-unsafe fn with_request<R>(
+pub(crate) unsafe fn with_request<R>(
     verifier: *const hooksig_verifier,
     headers: *const hooksig_header,
     n_headers: usize,
@@ -306,14 +329,35 @@ pub unsafe extern "C" fn hooksig_verified_id_signed(verified: *const hooksig_ver
     unsafe { verified.as_ref() }.is_some_and(|v| v.id_signed)
 }
 
-/// Releases a result. NULL is ignored.
+/// The replay-store key `hooksig_verify_once` claimed for this delivery
+/// (`"hooksig:replay:"` and 64 hex digits: a hash of the scheme and the
+/// signed id or the matched signature, the same in every hooksig binding),
+/// valid until `hooksig_verified_free`. NULL after `hooksig_verify` (no
+/// store), when a fail-open store could not be reached, or when `verified`
+/// is NULL.
+///
+/// # Safety
+/// `verified` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verified_replay_key(
+    verified: *const hooksig_verified,
+) -> *const c_char {
+    // SAFETY: a non-NULL pointer is a live result (contract).
+    unsafe { verified.as_ref() }
+        .and_then(|v| v.claim.as_ref()?.key.as_ref())
+        .map_or(ptr::null(), |key| key.as_ptr())
+}
+
+/// Releases a result. NULL is ignored. Freeing a claimed result neither
+/// completes nor releases its claim: the key stays claimed until its TTL ends.
 ///
 /// # Safety
 /// `verified` is NULL or a result not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verified_free(verified: *mut hooksig_verified) {
     if !verified.is_null() {
-        // SAFETY: it came from `Box::into_raw` in `hooksig_verify`, freed once (contract).
+        // SAFETY: it came from `Box::into_raw` in `hooksig_verify` or
+        // `hooksig_verify_once`, freed once (contract).
         drop(unsafe { Box::from_raw(verified) });
     }
 }

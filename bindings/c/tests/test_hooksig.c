@@ -1,22 +1,35 @@
 /*
  * Tests of the installed C library: every case of tests/vectors/{verify,sign,match,decrypt}.json,
  * a table of bad inputs (NULLs, zero and impossible lengths, invalid UTF-8),
- * and one verifier shared by several threads.
+ * one verifier shared by several threads, and the replay guard over a memory
+ * store, a store of C callbacks and a real Redis server the test starts on a
+ * free loopback port (redis-server, or $HOOKSIG_REDIS_SERVER) and stops.
  *
  * Usage: test_hooksig VECTORS_DIR. Prints one line per failure and closes with
  * "hooksig-c: N passed, N failed"; exits 1 when anything failed. Built with
  * -std=c11 -Wall -Wextra -Werror -pedantic and run plain, under valgrind and
  * with ASan + UBSan by `make check` (bindings/c/test.sh).
  */
+#define _POSIX_C_SOURCE 200809L /* fork, kill, sockets: the Redis server */
 #include <hooksig.h>
 
+#include <arpa/inet.h>
 #include <cJSON.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <threads.h>
+#include <time.h>
+#include <unistd.h>
 
 static int passed;
 static int failed;
@@ -152,6 +165,31 @@ static hooksig_header *case_headers(const cJSON *c, size_t *n) {
     return headers;
 }
 
+/* A valid case verified through a fresh memory store claims the key the
+ * vector names (the same in every binding), and its copy is then refused. */
+static void check_replay_key(const char *name, const cJSON *expect, const hooksig_verifier *verifier,
+                             const hooksig_header *headers, size_t n_headers, const void *body, size_t body_len,
+                             int64_t now) {
+    const char *want = string_field(expect, "replay_key");
+    hooksig_replay_store *store = NULL;
+    hooksig_verified *once = NULL;
+    hooksig_error *error = NULL;
+    hooksig_status status = hooksig_replay_store_memory(0, 0, &store, NULL);
+    if (status == HOOKSIG_OK)
+        status = hooksig_verify_once(verifier, store, headers, n_headers, body, body_len, now, &once, &error);
+    const char *got = hooksig_verified_replay_key(once);
+    check(status == HOOKSIG_OK && want && got && strcmp(got, want) == 0, name, "replay_key %s, expected %s (%s)",
+          got ? got : "(null)", want ? want : "(none in the vector)", hooksig_error_message(error));
+    hooksig_error_free(error);
+    hooksig_verified *copy = NULL;
+    check(hooksig_verify_once(verifier, store, headers, n_headers, body, body_len, now, &copy, NULL) ==
+                  HOOKSIG_REPLAYED &&
+              copy == NULL,
+          name, "a copy through the same store is replayed");
+    hooksig_verified_free(once);
+    hooksig_replay_store_free(store);
+}
+
 static void run_verify_case(const cJSON *c) {
     const char *name = string_field(c, "name");
     const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
@@ -202,6 +240,8 @@ static void run_verify_case(const cJSON *c) {
                 int id_signed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expect, "id_signed"));
                 check(hooksig_verified_id_signed(verified) == id_signed, name, "id_signed %d, expected %d",
                       hooksig_verified_id_signed(verified), id_signed);
+                check(hooksig_verified_replay_key(verified) == NULL, name, "a plain verify claims no replay key");
+                check_replay_key(name, expect, verifier, headers, n_headers, body, body_len, now);
             }
         } else {
             check(status != HOOKSIG_OK && strcmp(hooksig_status_code((int)status), expect_code) == 0 &&
@@ -785,6 +825,430 @@ static void run_threads(void) {
           THREADS * VERIFIES_PER_THREAD);
 }
 
+/* ---- the replay guard ----------------------------------------------------------- */
+
+static hooksig_verifier *github; /* secrets: "github-secret" */
+
+static hooksig_headers *github_signed(const char *body) {
+    hooksig_headers *headers = NULL;
+    if (hooksig_sign("github", "github-secret", body, strlen(body), NULL, &headers, NULL) != HOOKSIG_OK) {
+        fprintf(stderr, "cannot sign\n");
+        exit(2);
+    }
+    return headers;
+}
+
+static hooksig_status once(const hooksig_replay_store *store, const hooksig_headers *headers, const char *body,
+                           hooksig_verified **result, hooksig_error **error) {
+    return hooksig_verify_once(github, store, hooksig_headers_items(headers), hooksig_headers_len(headers), body,
+                               strlen(body), HOOKSIG_NOW, result, error);
+}
+
+/* A copy is refused with `replayed` and a message saying why (and no secret). */
+static void check_replayed(const char *name, const hooksig_replay_store *store, const hooksig_headers *headers,
+                           const char *body, const char *why) {
+    hooksig_verified *copy = NULL;
+    hooksig_error *error = NULL;
+    hooksig_status status = once(store, headers, body, &copy, &error);
+    const char *message = hooksig_error_message(error);
+    check(status == HOOKSIG_REPLAYED && copy == NULL && strcmp(hooksig_error_code(error), "replayed") == 0 &&
+              strstr(message, why) && !strstr(message, "github-secret"),
+          name, "a copy: %s (%s), expected replayed, \"%s\"", hooksig_status_code((int)status), message, why);
+    hooksig_error_free(error);
+}
+
+/* Claim, refuse the copy in flight, release, let the retry through, complete,
+ * refuse every later copy: the cycle every store must follow. */
+static void check_claim_cycle(const char *name, const hooksig_replay_store *store, const char *body) {
+    hooksig_headers *headers = github_signed(body);
+    hooksig_verified *first = NULL;
+    hooksig_error *error = NULL;
+    hooksig_status status = once(store, headers, body, &first, &error);
+    const char *key = hooksig_verified_replay_key(first);
+    check(status == HOOKSIG_OK && key && strncmp(key, "hooksig:replay:", 15) == 0 && strlen(key) == 15 + 64, name,
+          "first copy: %s (%s), key %s", hooksig_status_code((int)status), hooksig_error_message(error),
+          key ? key : "(null)");
+    hooksig_error_free(error);
+    check_replayed(name, store, headers, body, "being handled");
+    check(hooksig_replay_release(store, first, NULL) == HOOKSIG_OK, name, "release");
+    hooksig_verified_free(first);
+
+    hooksig_verified *retry = NULL;
+    check(once(store, headers, body, &retry, NULL) == HOOKSIG_OK && retry, name, "the retry after a release");
+    check(hooksig_replay_complete(store, retry, NULL) == HOOKSIG_OK, name, "complete");
+    hooksig_verified_free(retry);
+    check_replayed(name, store, headers, body, "handled before");
+
+    /* A tampered copy fails verification before the store is asked. */
+    hooksig_verified *tampered = NULL;
+    check(once(store, headers, "{\"tampered\":1}", &tampered, NULL) == HOOKSIG_SIGNATURE_MISMATCH && !tampered, name,
+          "a tampered copy is a signature mismatch, not replayed");
+    hooksig_headers_free(headers);
+}
+
+enum { COPIES = 16 };
+
+struct copy_run {
+    const hooksig_replay_store *store;
+    const hooksig_headers *headers;
+    const char *body;
+    atomic_int *gate;
+    hooksig_status status;
+};
+
+static int verify_copy(void *arg) {
+    struct copy_run *run = arg;
+    /* All threads wait at the gate, so the claims race rather than queue. */
+    while (!atomic_load(run->gate)) thrd_yield();
+    hooksig_verified *verified = NULL;
+    run->status = once(run->store, run->headers, run->body, &verified, NULL);
+    hooksig_verified_free(verified);
+    return 0;
+}
+
+/* COPIES threads verify the same delivery at once: exactly one is handled,
+ * every other copy is replayed (none fails for another reason). */
+static void check_concurrent_copies(const char *name, const hooksig_replay_store *store, const char *body) {
+    hooksig_headers *headers = github_signed(body);
+    atomic_int gate = 0;
+    struct copy_run runs[COPIES];
+    thrd_t threads[COPIES];
+    for (int i = 0; i < COPIES; i++) {
+        runs[i] = (struct copy_run){store, headers, body, &gate, HOOKSIG_INTERNAL_ERROR};
+        thrd_create(&threads[i], verify_copy, &runs[i]);
+    }
+    atomic_store(&gate, 1);
+    int handled = 0, replayed = 0;
+    for (int i = 0; i < COPIES; i++) {
+        thrd_join(threads[i], NULL);
+        handled += runs[i].status == HOOKSIG_OK;
+        replayed += runs[i].status == HOOKSIG_REPLAYED;
+    }
+    check(handled == 1 && replayed == COPIES - 1, name, "%d concurrent copies: %d handled, %d replayed", COPIES,
+          handled, replayed);
+    hooksig_headers_free(headers);
+}
+
+/* A store of C callbacks: a small table behind a lock, which can be told to fail. */
+enum { TABLE = 64 };
+struct table {
+    mtx_t lock;
+    char keys[TABLE][96];
+    int states[TABLE];
+    size_t n;
+    int down;         /* every callback returns 1 */
+    uint64_t last_ttl; /* the ttl_ms of the last claim */
+};
+
+static int table_find(struct table *t, const char *key) {
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->keys[i], key) == 0) return (int)i;
+    return -1;
+}
+
+static int table_set(struct table *t, const char *key, int state) {
+    int i = table_find(t, key);
+    if (i < 0) {
+        if (t->n == TABLE || strlen(key) >= sizeof t->keys[0]) return 2;
+        i = (int)t->n++;
+        strcpy(t->keys[i], key);
+    }
+    t->states[i] = state;
+    return 0;
+}
+
+static int table_claim(void *ctx, const char *key, uint64_t ttl_ms, int *outcome) {
+    struct table *t = ctx;
+    mtx_lock(&t->lock);
+    int rc = t->down;
+    if (!rc) {
+        t->last_ttl = ttl_ms;
+        int i = table_find(t, key);
+        if (i >= 0) {
+            *outcome = t->states[i];
+        } else {
+            rc = table_set(t, key, HOOKSIG_REPLAY_IN_PROGRESS);
+            *outcome = HOOKSIG_REPLAY_CLAIMED;
+        }
+    }
+    mtx_unlock(&t->lock);
+    return rc;
+}
+
+static int table_complete(void *ctx, const char *key, uint64_t ttl_ms) {
+    struct table *t = ctx;
+    (void)ttl_ms;
+    mtx_lock(&t->lock);
+    int rc = t->down ? t->down : table_set(t, key, HOOKSIG_REPLAY_COMPLETED);
+    mtx_unlock(&t->lock);
+    return rc;
+}
+
+static int table_release(void *ctx, const char *key) {
+    struct table *t = ctx;
+    mtx_lock(&t->lock);
+    int rc = t->down;
+    int i = rc ? -1 : table_find(t, key);
+    if (i >= 0) {
+        t->n--;
+        memcpy(t->keys[i], t->keys[t->n], sizeof t->keys[0]);
+        t->states[i] = t->states[t->n];
+    }
+    mtx_unlock(&t->lock);
+    return rc;
+}
+
+/* A claim callback that answers 0 but forgets to report an outcome. */
+static int silent_claim(void *ctx, const char *key, uint64_t ttl_ms, int *outcome) {
+    (void)ctx, (void)key, (void)ttl_ms, (void)outcome;
+    return 0;
+}
+
+/* The replay runs below reset `error` after each free: C leaves the order in
+ * which a call's arguments are evaluated open, so a check's message argument
+ * may read `error` before the condition's call has set it. */
+static void run_custom_store(void) {
+    struct table table = {0};
+    mtx_init(&table.lock, mtx_plain);
+    hooksig_replay_store_callbacks callbacks = {&table, table_claim, table_complete, table_release};
+    hooksig_replay_store *store = NULL;
+    check(hooksig_replay_store_custom(&callbacks, 60, &store, NULL) == HOOKSIG_OK && store, "custom store",
+          "created");
+    check_claim_cycle("custom store", store, "{\"n\":1}");
+    check(table.last_ttl == 60000, "custom store", "ttl_ms %llu for a scheme without timestamps, expected the "
+          "retention (60 s)", (unsigned long long)table.last_ttl);
+    check_concurrent_copies("custom store", store, "{\"n\":2}");
+
+    /* Down: refused with 503's code, never accepted; fail-open accepts unguarded. */
+    table.down = 1;
+    hooksig_headers *headers = github_signed("{\"n\":3}");
+    hooksig_verified *verified = NULL;
+    hooksig_error *error = NULL;
+    check(once(store, headers, "{\"n\":3}", &verified, &error) == HOOKSIG_REPLAY_STORE_UNAVAILABLE && !verified &&
+              strstr(hooksig_error_message(error), "claim callback returned 1"),
+          "custom store", "down: %s", hooksig_error_message(error));
+    hooksig_error_free(error);
+    error = NULL;
+    check(hooksig_replay_store_set_fail_open(store, true, NULL) == HOOKSIG_OK &&
+              once(store, headers, "{\"n\":3}", &verified, NULL) == HOOKSIG_OK && verified &&
+              hooksig_verified_replay_key(verified) == NULL && hooksig_replay_complete(store, verified, NULL) == HOOKSIG_OK &&
+              hooksig_replay_release(store, verified, NULL) == HOOKSIG_OK,
+          "custom store", "fail-open: accepted unguarded, no key");
+    hooksig_verified_free(verified);
+    hooksig_replay_store_free(store);
+
+    /* An outcome that is not a hooksig_replay_claim is the store failing, not a claim. */
+    hooksig_replay_store_callbacks silent = {&table, silent_claim, table_complete, table_release};
+    table.down = 0;
+    check(hooksig_replay_store_custom(&silent, 0, &store, NULL) == HOOKSIG_OK &&
+              once(store, headers, "{\"n\":3}", &verified, &error) == HOOKSIG_REPLAY_STORE_UNAVAILABLE &&
+              strstr(hooksig_error_message(error), "outcome -1"),
+          "custom store", "no outcome reported: %s", hooksig_error_message(error));
+    hooksig_error_free(error);
+    error = NULL;
+    hooksig_replay_store_free(store);
+
+    hooksig_replay_store_callbacks incomplete = {&table, table_claim, NULL, table_release};
+    store = (hooksig_replay_store *)&table; /* must be reset to NULL */
+    check(hooksig_replay_store_custom(&incomplete, 0, &store, &error) == HOOKSIG_INVALID_ARGUMENT && !store &&
+              strstr(hooksig_error_message(error), "callbacks->complete is NULL") &&
+              hooksig_replay_store_custom(NULL, 0, &store, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_replay_store_custom(&callbacks, 0, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "custom store", "missing callbacks and out-parameter");
+    hooksig_error_free(error);
+    hooksig_headers_free(headers);
+    mtx_destroy(&table.lock);
+}
+
+static void run_memory_store(void) {
+    hooksig_replay_store *store = NULL;
+    check(hooksig_replay_store_memory(0, 0, &store, NULL) == HOOKSIG_OK && store, "memory store", "created");
+    check_claim_cycle("memory store", store, "{\"m\":1}");
+    check_concurrent_copies("memory store", store, "{\"m\":2}");
+
+    /* A plain verify claims nothing: its result has no key and nothing to complete. */
+    hooksig_headers *headers = github_signed("{\"m\":3}");
+    hooksig_verified *plain = NULL;
+    check(hooksig_verify(github, hooksig_headers_items(headers), hooksig_headers_len(headers), "{\"m\":3}", 7,
+                         HOOKSIG_NOW, &plain, NULL) == HOOKSIG_OK &&
+              hooksig_verified_replay_key(plain) == NULL && hooksig_replay_complete(store, plain, NULL) == HOOKSIG_OK &&
+              hooksig_replay_release(store, plain, NULL) == HOOKSIG_OK,
+          "memory store", "a plain verify's result");
+    hooksig_verified_free(plain);
+
+    /* Bad arguments: reported, nothing claimed. */
+    hooksig_verified *verified = (hooksig_verified *)store; /* must be reset to NULL */
+    const hooksig_header *items = hooksig_headers_items(headers);
+    size_t n = hooksig_headers_len(headers);
+    check(hooksig_verify_once(github, NULL, items, n, "{\"m\":3}", 7, HOOKSIG_NOW, &verified, NULL) ==
+                  HOOKSIG_INVALID_ARGUMENT && !verified &&
+              hooksig_verify_once(NULL, store, items, n, "{\"m\":3}", 7, HOOKSIG_NOW, &verified, NULL) ==
+                  HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_verify_once(github, store, items, n, "{\"m\":3}", 7, HOOKSIG_NOW, NULL, NULL) ==
+                  HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_verify_once(github, store, items, n, NULL, 7, HOOKSIG_NOW, &verified, NULL) ==
+                  HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_replay_complete(NULL, plain, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_replay_complete(store, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_replay_release(store, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_replay_store_memory(0, 0, NULL, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_replay_store_set_fail_open(NULL, true, NULL) == HOOKSIG_INVALID_ARGUMENT &&
+              hooksig_verified_replay_key(NULL) == NULL,
+          "replay arguments", "NULLs are invalid arguments");
+    check(once(store, headers, "{\"m\":3}", &verified, NULL) == HOOKSIG_OK, "replay arguments",
+          "a call refused for its arguments claimed nothing");
+    hooksig_verified_free(verified);
+    hooksig_replay_store_free(NULL);
+    hooksig_headers_free(headers);
+    hooksig_replay_store_free(store);
+
+    /* Bounded: with room for 3, the oldest of 5 deliveries is forgotten, the newest is not. */
+    check(hooksig_replay_store_memory(3, 0, &store, NULL) == HOOKSIG_OK, "memory store bound", "created");
+    const char *bodies[] = {"{\"e\":0}", "{\"e\":1}", "{\"e\":2}", "{\"e\":3}", "{\"e\":4}"};
+    hooksig_headers *signed_bodies[5];
+    int handled = 0;
+    for (int i = 0; i < 5; i++) {
+        signed_bodies[i] = github_signed(bodies[i]);
+        hooksig_verified *v = NULL;
+        handled += once(store, signed_bodies[i], bodies[i], &v, NULL) == HOOKSIG_OK &&
+                   hooksig_replay_complete(store, v, NULL) == HOOKSIG_OK;
+        hooksig_verified_free(v);
+    }
+    check(handled == 5, "memory store bound", "%d of 5 distinct deliveries handled", handled);
+    check_replayed("memory store bound", store, signed_bodies[4], bodies[4], "handled before");
+    check(once(store, signed_bodies[0], bodies[0], &verified, NULL) == HOOKSIG_OK, "memory store bound",
+          "the oldest delivery was evicted to keep 3 entries");
+    hooksig_verified_free(verified);
+    for (int i = 0; i < 5; i++) hooksig_headers_free(signed_bodies[i]);
+    hooksig_replay_store_free(store);
+}
+
+/* A redis-server of our own on a free loopback port, killed with this process. */
+static pid_t redis_pid;
+
+static int free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof address;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof address) != 0 ||
+        getsockname(fd, (struct sockaddr *)&address, &len) != 0) {
+        fprintf(stderr, "no free port\n");
+        exit(2);
+    }
+    close(fd);
+    return ntohs(address.sin_port);
+}
+
+static int accepts(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = {
+        .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int ok = connect(fd, (struct sockaddr *)&address, sizeof address) == 0;
+    close(fd);
+    return ok;
+}
+
+/* Starts redis-server (or $HOOKSIG_REDIS_SERVER) and writes its URL; 0 if it does not come up. */
+static int redis_start(char *url, size_t size) {
+    const char *server = getenv("HOOKSIG_REDIS_SERVER");
+    if (!server) server = "redis-server";
+    int port = free_port();
+    char port_text[16];
+    snprintf(port_text, sizeof port_text, "%d", port);
+    pid_t parent = getpid();
+    redis_pid = fork();
+    if (redis_pid == 0) {
+        /* Dies with the test, even if the test crashes before stopping it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(1);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) dup2(null, STDOUT_FILENO);
+        execlp(server, server, "--port", port_text, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               (char *)NULL);
+        _exit(127);
+    }
+    snprintf(url, size, "redis://127.0.0.1:%d/0", port);
+    for (int i = 0; i < 500; i++) { /* up to 10 s */
+        if (accepts(port)) return 1;
+        if (waitpid(redis_pid, NULL, WNOHANG) == redis_pid) break;
+        thrd_sleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+    }
+    return 0;
+}
+
+static void redis_stop(void) {
+    kill(redis_pid, SIGTERM);
+    waitpid(redis_pid, NULL, 0);
+}
+
+static void run_redis_store(void) {
+    char url[64];
+    hooksig_replay_store *store = NULL;
+    hooksig_error *error = NULL;
+    if (!redis_start(url, sizeof url)) {
+        check(0, "redis store", "redis-server did not start (apt-get install redis-server)");
+        redis_stop();
+        return;
+    }
+    check(hooksig_replay_store_redis(url, 0, 0, &store, &error) == HOOKSIG_OK && store, "redis store", "%s: %s", url,
+          hooksig_error_message(error));
+    hooksig_error_free(error);
+    error = NULL;
+    check_claim_cycle("redis store", store, "{\"r\":1}");
+    check_concurrent_copies("redis store", store, "{\"r\":2}");
+
+    /* A second store on the same server (another process, in production) sees the same claims. */
+    hooksig_replay_store *other = NULL;
+    hooksig_headers *headers = github_signed("{\"r\":2}");
+    hooksig_replay_store_redis(url, 500, 0, &other, NULL);
+    check_replayed("redis store", other, headers, "{\"r\":2}", "being handled");
+    hooksig_headers_free(headers);
+
+    /* Stopped mid-run: unavailable, never accepted; completing a claim fails too. */
+    headers = github_signed("{\"r\":3}");
+    hooksig_verified *claimed = NULL;
+    check(once(store, headers, "{\"r\":3}", &claimed, NULL) == HOOKSIG_OK, "redis store", "claim before the stop");
+    redis_stop();
+    hooksig_verified *verified = NULL;
+    hooksig_status status = once(store, headers, "{\"r\":4}", &verified, NULL);
+    check(status == HOOKSIG_SIGNATURE_MISMATCH, "redis store down", "a bad request is still %s, got %s",
+          "signature_mismatch", hooksig_status_code((int)status));
+    hooksig_headers *fresh = github_signed("{\"r\":4}");
+    status = once(store, fresh, "{\"r\":4}", &verified, &error);
+    check(status == HOOKSIG_REPLAY_STORE_UNAVAILABLE && !verified &&
+              strcmp(hooksig_error_code(error), "replay_store_unavailable") == 0 &&
+              !strstr(hooksig_error_message(error), "github-secret"),
+          "redis store down", "verify_once: %s (%s)", hooksig_status_code((int)status), hooksig_error_message(error));
+    hooksig_error_free(error);
+    error = NULL;
+    check(hooksig_replay_complete(store, claimed, NULL) == HOOKSIG_REPLAY_STORE_UNAVAILABLE &&
+              hooksig_replay_release(other, claimed, NULL) == HOOKSIG_REPLAY_STORE_UNAVAILABLE,
+          "redis store down", "complete and release report the store down");
+    hooksig_verified_free(claimed);
+    hooksig_headers_free(fresh);
+    hooksig_headers_free(headers);
+    hooksig_replay_store_free(other);
+    hooksig_replay_store_free(store);
+
+    check(hooksig_replay_store_redis("http://example.com", 0, 0, &store, &error) == HOOKSIG_REPLAY_STORE_UNAVAILABLE &&
+              !store && strstr(hooksig_error_message(error), "not a Redis URL") &&
+              hooksig_replay_store_redis(NULL, 0, 0, &store, NULL) == HOOKSIG_INVALID_ARGUMENT,
+          "redis store", "bad URLs: %s", hooksig_error_message(error));
+    hooksig_error_free(error);
+}
+
+static void run_replay(void) {
+    const char *secrets[] = {"github-secret"};
+    if (hooksig_verifier_new("github", secrets, 1, HOOKSIG_DEFAULT_TOLERANCE, &github, NULL) != HOOKSIG_OK) {
+        fprintf(stderr, "cannot create the github verifier\n");
+        exit(2);
+    }
+    run_memory_store();
+    run_custom_store();
+    run_redis_store();
+    hooksig_verifier_free(github);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s VECTORS_DIR\n", argv[0]);
@@ -798,6 +1262,7 @@ int main(int argc, char **argv) {
     run_bad_input();
     run_routing_and_decryption();
     run_threads();
+    run_replay();
     hooksig_headers_free(quiltt_signed);
     hooksig_verifier_free(quiltt);
     printf("hooksig-c: %d passed, %d failed\n", passed, failed);
