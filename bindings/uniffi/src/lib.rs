@@ -14,7 +14,7 @@
 //! let headers: HashMap<String, Vec<String>> =
 //!     signed.into_iter().map(|h| (h.name, vec![h.value])).collect();
 //!
-//! let verifier = Verifier::new("stripe".into(), vec!["whsec_test".into()], None)?;
+//! let verifier = Verifier::new("stripe".into(), vec!["whsec_test".into()], None, None)?;
 //! let verified = verifier.verify(headers, &body, Some(1_700_000_010))?;
 //! assert_eq!(verified.key_index, 0);
 //! # Ok::<(), hooksig_uniffi::HooksigError>(())
@@ -23,6 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 uniffi::setup_scaffolding!("hooksig");
 
@@ -146,6 +147,15 @@ pub struct Verified {
     /// True when the scheme signs the id (Standard Webhooks), so it is safe
     /// to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
     pub id_signed: bool,
+    /// The replay-store key a verifier with a [`ReplayStore`] claimed
+    /// (`hooksig:replay:` and 64 hex digits, the same in every binding);
+    /// `null` without a store, or when a fail-open store was down.
+    #[uniffi(default = None)]
+    pub replay_key: Option<String>,
+    /// How long, in milliseconds from the claim, the store keeps the key;
+    /// [`Verifier::complete`] passes it back. `null` when nothing was claimed.
+    #[uniffi(default = None)]
+    pub replay_ttl_ms: Option<u64>,
 }
 
 impl From<hooksig::Verified> for Verified {
@@ -155,7 +165,204 @@ impl From<hooksig::Verified> for Verified {
             timestamp: v.timestamp,
             webhook_id: v.webhook_id,
             id_signed: v.id_signed,
+            replay_key: None,
+            replay_ttl_ms: None,
         }
+    }
+}
+
+impl From<hooksig::Delivery> for Verified {
+    fn from(delivery: hooksig::Delivery) -> Self {
+        Verified {
+            // Without a key (a fail-open store was down) nothing was claimed.
+            replay_ttl_ms: delivery.key.as_ref().map(|_| millis(delivery.ttl)),
+            replay_key: delivery.key,
+            ..delivery.verified.into()
+        }
+    }
+}
+
+impl Verified {
+    /// The core's claimed delivery again, to complete or release it; only
+    /// the key and TTL matter to the store.
+    fn delivery(self) -> hooksig::Delivery {
+        hooksig::Delivery {
+            key: self.replay_key,
+            ttl: Duration::from_millis(self.replay_ttl_ms.unwrap_or(0)),
+            verified: hooksig::Verified {
+                key_index: usize::try_from(self.key_index).unwrap_or(0),
+                timestamp: self.timestamp,
+                webhook_id: self.webhook_id,
+                id_signed: self.id_signed,
+            },
+        }
+    }
+}
+
+/// A duration in whole milliseconds (at least 1, as stores take no 0 TTL).
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// What a [`ReplayBackend`]'s `claim` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ReplayClaim {
+    /// The key was free and is now claimed by this caller.
+    Claimed,
+    /// Another copy holds the claim and is being handled.
+    InProgress,
+    /// A copy was handled to completion.
+    Completed,
+}
+
+/// How a [`ReplayBackend`] says it cannot answer; the verify call then
+/// fails with `replay_store_unavailable` (503), never accepts silently.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ReplayBackendError {
+    /// The store could not be reached or did not answer.
+    #[error("{reason}")]
+    Unavailable {
+        /// Why, for the `replay_store_unavailable` message (no secrets).
+        reason: String,
+    },
+}
+
+/// An exception a backend threw that is not a `ReplayBackendError` is the
+/// store failing too.
+impl From<uniffi::UnexpectedUniFFICallbackError> for ReplayBackendError {
+    fn from(err: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ReplayBackendError::Unavailable { reason: err.reason }
+    }
+}
+
+/// A replay store written in Kotlin or Swift (a SQL table with a unique
+/// key, a cache client the service already has), for [`ReplayStore::custom`].
+/// Each call is one atomic operation on one key and may come from any
+/// thread, several at once. `key` is `hooksig:replay:` and 64 hex digits;
+/// `ttl_ms` how long to keep it (at least 1).
+#[uniffi::export(with_foreign)]
+pub trait ReplayBackend: Send + Sync {
+    /// Claims `key` for `ttl_ms` if nobody holds it (like Redis `SET NX PX`)
+    /// and returns `Claimed`; otherwise leaves it and says who holds it.
+    fn claim(&self, key: String, ttl_ms: u64) -> Result<ReplayClaim, ReplayBackendError>;
+    /// Marks `key` handled, kept for `ttl_ms` from now.
+    fn complete(&self, key: String, ttl_ms: u64) -> Result<(), ReplayBackendError>;
+    /// Forgets `key`, so the next copy is handled.
+    fn release(&self, key: String) -> Result<(), ReplayBackendError>;
+}
+
+/// A foreign backend as the core's store.
+struct Backend(Arc<dyn ReplayBackend>);
+
+impl hooksig::ReplayStore for Backend {
+    fn claim(&self, key: &str, ttl: Duration) -> std::result::Result<hooksig::Claim, String> {
+        match self.0.claim(key.to_owned(), millis(ttl)) {
+            Ok(ReplayClaim::Claimed) => Ok(hooksig::Claim::Claimed),
+            Ok(ReplayClaim::InProgress) => Ok(hooksig::Claim::InProgress),
+            Ok(ReplayClaim::Completed) => Ok(hooksig::Claim::Completed),
+            Err(err) => Err(err.to_string()),
+        }
+    }
+
+    fn complete(&self, key: &str, ttl: Duration) -> std::result::Result<(), String> {
+        self.0
+            .complete(key.to_owned(), millis(ttl))
+            .map_err(|err| err.to_string())
+    }
+
+    fn release(&self, key: &str) -> std::result::Result<(), String> {
+        self.0
+            .release(key.to_owned())
+            .map_err(|err| err.to_string())
+    }
+}
+
+/// Where a verifier's replay guard remembers deliveries: give one to
+/// [`Verifier::new`] and each delivery verifies once. One store is
+/// thread-safe and may serve several verifiers (keys include the scheme).
+///
+/// `retention_seconds` is how long deliveries of schemes without a signed
+/// timestamp (GitHub, Shopify, Tratta) are remembered (default 7 days);
+/// others are remembered while their timestamp is in the window. A store
+/// that cannot answer makes `verify` throw `replay_store_unavailable`
+/// unless `fail_open` is true, which accepts deliveries unguarded instead.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct ReplayStore {
+    guard: hooksig::ReplayGuard,
+}
+
+/// The core's `ReplayGuard { retention, fail_open, .. }`, unwrapped.
+impl std::fmt::Debug for ReplayStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.guard.fmt(f)
+    }
+}
+
+impl ReplayStore {
+    fn over(
+        store: impl hooksig::ReplayStore + 'static,
+        retention_seconds: Option<u64>,
+        fail_open: bool,
+    ) -> Arc<Self> {
+        let mut guard = hooksig::ReplayGuard::new(store).with_fail_open(fail_open);
+        if let Some(seconds) = retention_seconds {
+            guard = guard.with_retention(Duration::from_secs(seconds));
+        }
+        Arc::new(ReplayStore { guard })
+    }
+}
+
+#[uniffi::export]
+impl ReplayStore {
+    /// A store in this process's memory, for the threads of one process:
+    /// at most `max_entries` keys (default 100 000; when full, expired keys
+    /// go first, then the oldest).
+    #[uniffi::constructor(default(max_entries = None, retention_seconds = None, fail_open = false))]
+    pub fn memory(
+        max_entries: Option<u64>,
+        retention_seconds: Option<u64>,
+        fail_open: bool,
+    ) -> Arc<Self> {
+        let max_entries = max_entries.map_or(hooksig::MemoryStore::DEFAULT_MAX_ENTRIES, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        });
+        Self::over(
+            hooksig::MemoryStore::new(max_entries),
+            retention_seconds,
+            fail_open,
+        )
+    }
+
+    /// A store on a Redis server (`redis://host:port[/db]`), shared by every
+    /// process using it: one `SET key 1 NX PX ttl` per claim. Nothing
+    /// connects until the first verify; `timeout_ms` (default 2000) bounds
+    /// connecting and each command. Throws `replay_store_unavailable` for a
+    /// URL that is not a Redis URL.
+    #[uniffi::constructor(default(timeout_ms = None, retention_seconds = None, fail_open = false))]
+    pub fn redis(
+        url: String,
+        timeout_ms: Option<u64>,
+        retention_seconds: Option<u64>,
+        fail_open: bool,
+    ) -> Result<Arc<Self>> {
+        let mut store = hooksig::RedisStore::new(&url)?;
+        if let Some(ms) = timeout_ms {
+            store = store.with_timeout(Duration::from_millis(ms));
+        }
+        Ok(Self::over(store, retention_seconds, fail_open))
+    }
+
+    /// A store backed by a [`ReplayBackend`] written in Kotlin or Swift.
+    #[uniffi::constructor(default(retention_seconds = None, fail_open = false))]
+    pub fn custom(
+        backend: Arc<dyn ReplayBackend>,
+        retention_seconds: Option<u64>,
+        fail_open: bool,
+    ) -> Arc<Self> {
+        Self::over(Backend(backend), retention_seconds, fail_open)
     }
 }
 
@@ -213,12 +420,32 @@ fn packed_text(packed: &[u8]) -> Result<(&str, usize)> {
 #[uniffi::export(Debug)]
 pub struct Verifier {
     inner: hooksig::Verifier,
+    /// Where each verified delivery is claimed, when given one.
+    replay: Option<Arc<ReplayStore>>,
 }
 
 /// The core's `Verifier { scheme, secrets: <count>, tolerance }`, unwrapped.
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.inner.fmt(f)
+    }
+}
+
+impl Verifier {
+    /// Verifies `pairs` as of `now`, claiming the delivery when the verifier has a store.
+    fn check<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+        &self,
+        pairs: &[(N, V)],
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verified> {
+        Ok(match &self.replay {
+            Some(store) => self
+                .inner
+                .verify_once_at(&store.guard, pairs, body, now)?
+                .into(),
+            None => self.inner.verify_at(pairs, body, now)?.into(),
+        })
     }
 }
 
@@ -229,14 +456,24 @@ impl Verifier {
     /// `tolerance` is how far, in seconds either way, a signed timestamp may be
     /// from now (default 300).
     ///
+    /// With a `replay` store, `verify` also claims each delivery there:
+    /// a copy (at the same time or later) throws `replayed` (409); hand a
+    /// verified delivery back with [`Verifier::complete`] once handled, or
+    /// [`Verifier::release`] when the handler failed.
+    ///
     /// Throws `invalid_scheme` or `invalid_secret` (also for an empty list).
-    #[uniffi::constructor(default(tolerance = None))]
-    pub fn new(scheme: String, secrets: Vec<String>, tolerance: Option<u64>) -> Result<Arc<Self>> {
+    #[uniffi::constructor(default(tolerance = None, replay = None))]
+    pub fn new(
+        scheme: String,
+        secrets: Vec<String>,
+        tolerance: Option<u64>,
+        replay: Option<Arc<ReplayStore>>,
+    ) -> Result<Arc<Self>> {
         let mut inner = hooksig::Verifier::new(parse_scheme(&scheme)?, &secrets)?;
         if let Some(seconds) = tolerance {
             inner = inner.with_tolerance(seconds);
         }
-        Ok(Arc::new(Verifier { inner }))
+        Ok(Arc::new(Verifier { inner, replay }))
     }
 
     /// Verifies a request: `headers` as received (names case-insensitive),
@@ -249,6 +486,9 @@ impl Verifier {
     /// `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
     /// buffer from its start address, so `verifyDirect` wants position 0
     /// (pass `buffer.slice()`).
+    ///
+    /// With a replay store, a copy of a delivery claimed before throws
+    /// `replayed`, and a store that cannot answer `replay_store_unavailable`.
     #[uniffi::method(default(now = None))]
     pub fn verify(
         &self,
@@ -257,10 +497,7 @@ impl Verifier {
         now: Option<i64>,
     ) -> Result<Verified> {
         let pairs = header_pairs(headers);
-        let verified = self
-            .inner
-            .verify_at(&pairs, body, now.unwrap_or_else(hooksig::unix_now))?;
-        Ok(verified.into())
+        self.check(&pairs, body, now.unwrap_or_else(hooksig::unix_now))
     }
 
     /// [`Verifier::verify`] with the headers packed as `name NUL value NUL ...`
@@ -282,10 +519,33 @@ impl Verifier {
         has_now: bool,
     ) -> Result<Verified> {
         let (text, count) = packed_text(headers)?;
-        let verified = self
-            .inner
-            .verify_packed(text, count, body, has_now.then_some(now))?;
-        Ok(verified.into())
+        let now = has_now.then_some(now);
+        Ok(match &self.replay {
+            Some(store) => self
+                .inner
+                .verify_packed_once(&store.guard, text, count, body, now)?
+                .into(),
+            None => self.inner.verify_packed(text, count, body, now)?.into(),
+        })
+    }
+
+    /// Marks a delivery this verifier claimed handled: later copies throw
+    /// `replayed` for as long as the store keeps the key. Nothing to do
+    /// without a store or a `replay_key`. Throws `replay_store_unavailable`.
+    pub fn complete(&self, verified: Verified) -> Result<()> {
+        match &self.replay {
+            Some(store) => Ok(store.guard.complete(&verified.delivery())?),
+            None => Ok(()),
+        }
+    }
+
+    /// Frees the claim of a delivery whose handler failed, so the provider's
+    /// retry is handled. As [`Verifier::complete`] otherwise.
+    pub fn release(&self, verified: Verified) -> Result<()> {
+        match &self.replay {
+            Some(store) => Ok(store.guard.release(&verified.delivery())?),
+            None => Ok(()),
+        }
     }
 
     /// `null` when the request verifies; otherwise a sentence naming the
@@ -599,7 +859,7 @@ mod tests {
         assert_eq!(packed_text(b"A\0x\0B\0\0").unwrap(), ("A\0x\0B\0\0", 2));
         assert_eq!(packed_text(b"").unwrap(), ("", 0));
         // An odd field left over is refused by the core's split.
-        let verifier = Verifier::new("github".into(), vec!["s".into()], None).unwrap();
+        let verifier = Verifier::new("github".into(), vec!["s".into()], None, None).unwrap();
         let err = verifier
             .verify_packed(b"A\0x\0B", b"", 0, true)
             .unwrap_err();

@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -845,6 +851,506 @@ public func FfiConverterTypeEventMatcher_lower(_ value: EventMatcher) -> UInt64 
 
 
 /**
+ * A replay store written in Kotlin or Swift (a SQL table with a unique
+ * key, a cache client the service already has), for [`ReplayStore::custom`].
+ * Each call is one atomic operation on one key and may come from any
+ * thread, several at once. `key` is `hooksig:replay:` and 64 hex digits;
+ * `ttl_ms` how long to keep it (at least 1).
+ */
+public protocol ReplayBackend: AnyObject, Sendable {
+    
+    /**
+     * Claims `key` for `ttl_ms` if nobody holds it (like Redis `SET NX PX`)
+     * and returns `Claimed`; otherwise leaves it and says who holds it.
+     */
+    func claim(key: String, ttlMs: UInt64) throws  -> ReplayClaim
+    
+    /**
+     * Marks `key` handled, kept for `ttl_ms` from now.
+     */
+    func complete(key: String, ttlMs: UInt64) throws 
+    
+    /**
+     * Forgets `key`, so the next copy is handled.
+     */
+    func release(key: String) throws 
+    
+}
+/**
+ * A replay store written in Kotlin or Swift (a SQL table with a unique
+ * key, a cache client the service already has), for [`ReplayStore::custom`].
+ * Each call is one atomic operation on one key and may come from any
+ * thread, several at once. `key` is `hooksig:replay:` and 64 hex digits;
+ * `ttl_ms` how long to keep it (at least 1).
+ */
+open class ReplayBackendImpl: ReplayBackend, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hooksig_uniffi_fn_clone_replaybackend(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hooksig_uniffi_fn_free_replaybackend(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Claims `key` for `ttl_ms` if nobody holds it (like Redis `SET NX PX`)
+     * and returns `Claimed`; otherwise leaves it and says who holds it.
+     */
+open func claim(key: String, ttlMs: UInt64)throws  -> ReplayClaim  {
+    return try  FfiConverterTypeReplayClaim_lift(try rustCallWithError(FfiConverterTypeReplayBackendError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_replaybackend_claim(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),
+        FfiConverterUInt64.lower(ttlMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Marks `key` handled, kept for `ttl_ms` from now.
+     */
+open func complete(key: String, ttlMs: UInt64)throws   {try rustCallWithError(FfiConverterTypeReplayBackendError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_replaybackend_complete(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),
+        FfiConverterUInt64.lower(ttlMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Forgets `key`, so the next copy is handled.
+     */
+open func release(key: String)throws   {try rustCallWithError(FfiConverterTypeReplayBackendError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_replaybackend_release(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceReplayBackend {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceReplayBackend = UniffiVTableCallbackInterfaceReplayBackend(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeReplayBackend.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ReplayBackend: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeReplayBackend.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ReplayBackend: handle missing in uniffiClone")
+            }
+        },
+        claim: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            ttlMs: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> ReplayClaim in
+                guard let uniffiObj = try? FfiConverterTypeReplayBackend.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.claim(
+                     key: try FfiConverterString.lift(key),
+                     ttlMs: try FfiConverterUInt64.lift(ttlMs)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeReplayClaim_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeReplayBackendError_lower
+            )
+        },
+        complete: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            ttlMs: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeReplayBackend.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.complete(
+                     key: try FfiConverterString.lift(key),
+                     ttlMs: try FfiConverterUInt64.lift(ttlMs)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeReplayBackendError_lower
+            )
+        },
+        release: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeReplayBackend.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.release(
+                     key: try FfiConverterString.lift(key)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeReplayBackendError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceReplayBackend> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceReplayBackend>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitReplayBackend() {
+    uniffi_hooksig_uniffi_fn_init_callback_vtable_replaybackend(UniffiCallbackInterfaceReplayBackend.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayBackend: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ReplayBackend>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ReplayBackend
+
+    public static func lift(_ handle: UInt64) throws -> ReplayBackend {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ReplayBackendImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ReplayBackend) -> UInt64 {
+         if let rustImpl = value as? ReplayBackendImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayBackend {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReplayBackend, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayBackend_lift(_ handle: UInt64) throws -> ReplayBackend {
+    return try FfiConverterTypeReplayBackend.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayBackend_lower(_ value: ReplayBackend) -> UInt64 {
+    return FfiConverterTypeReplayBackend.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Where a verifier's replay guard remembers deliveries: give one to
+ * [`Verifier::new`] and each delivery verifies once. One store is
+ * thread-safe and may serve several verifiers (keys include the scheme).
+ *
+ * `retention_seconds` is how long deliveries of schemes without a signed
+ * timestamp (GitHub, Shopify, Tratta) are remembered (default 7 days);
+ * others are remembered while their timestamp is in the window. A store
+ * that cannot answer makes `verify` throw `replay_store_unavailable`
+ * unless `fail_open` is true, which accepts deliveries unguarded instead.
+ */
+public protocol ReplayStoreProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * Where a verifier's replay guard remembers deliveries: give one to
+ * [`Verifier::new`] and each delivery verifies once. One store is
+ * thread-safe and may serve several verifiers (keys include the scheme).
+ *
+ * `retention_seconds` is how long deliveries of schemes without a signed
+ * timestamp (GitHub, Shopify, Tratta) are remembered (default 7 days);
+ * others are remembered while their timestamp is in the window. A store
+ * that cannot answer makes `verify` throw `replay_store_unavailable`
+ * unless `fail_open` is true, which accepts deliveries unguarded instead.
+ */
+open class ReplayStore: ReplayStoreProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hooksig_uniffi_fn_clone_replaystore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hooksig_uniffi_fn_free_replaystore(handle, $0) }
+    }
+
+    
+    /**
+     * A store backed by a [`ReplayBackend`] written in Kotlin or Swift.
+     */
+public static func custom(backend: ReplayBackend, retentionSeconds: UInt64? = nil, failOpen: Bool = false) -> ReplayStore  {
+    return try!  FfiConverterTypeReplayStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_constructor_replaystore_custom(
+        FfiConverterTypeReplayBackend_lower(backend),
+        FfiConverterOptionUInt64.lower(retentionSeconds),
+        FfiConverterBool.lower(failOpen),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A store in this process's memory, for the threads of one process:
+     * at most `max_entries` keys (default 100 000; when full, expired keys
+     * go first, then the oldest).
+     */
+public static func memory(maxEntries: UInt64? = nil, retentionSeconds: UInt64? = nil, failOpen: Bool = false) -> ReplayStore  {
+    return try!  FfiConverterTypeReplayStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_constructor_replaystore_memory(
+        FfiConverterOptionUInt64.lower(maxEntries),
+        FfiConverterOptionUInt64.lower(retentionSeconds),
+        FfiConverterBool.lower(failOpen),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A store on a Redis server (`redis://host:port[/db]`), shared by every
+     * process using it: one `SET key 1 NX PX ttl` per claim. Nothing
+     * connects until the first verify; `timeout_ms` (default 2000) bounds
+     * connecting and each command. Throws `replay_store_unavailable` for a
+     * URL that is not a Redis URL.
+     */
+public static func redis(url: String, timeoutMs: UInt64? = nil, retentionSeconds: UInt64? = nil, failOpen: Bool = false)throws  -> ReplayStore  {
+    return try  FfiConverterTypeReplayStore_lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_constructor_replaystore_redis(
+        FfiConverterString.lower(url),
+        FfiConverterOptionUInt64.lower(timeoutMs),
+        FfiConverterOptionUInt64.lower(retentionSeconds),
+        FfiConverterBool.lower(failOpen),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_replaystore_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayStore: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ReplayStore
+
+    public static func lift(_ handle: UInt64) throws -> ReplayStore {
+        return ReplayStore(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ReplayStore) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReplayStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayStore_lift(_ handle: UInt64) throws -> ReplayStore {
+    return try FfiConverterTypeReplayStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayStore_lower(_ value: ReplayStore) -> UInt64 {
+    return FfiConverterTypeReplayStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * Verifies webhooks of one scheme against one or more secrets.
  *
  * Key state is derived once at construction; one instance is immutable,
@@ -854,12 +1360,25 @@ public func FfiConverterTypeEventMatcher_lower(_ value: EventMatcher) -> UInt64 
 public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
+     * Marks a delivery this verifier claimed handled: later copies throw
+     * `replayed` for as long as the store keeps the key. Nothing to do
+     * without a store or a `replay_key`. Throws `replay_store_unavailable`.
+     */
+    func complete(verified: Verified) throws 
+    
+    /**
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
      * The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
      */
     func diagnose(headers: [String: [String]], body: Data, now: Int64?)  -> String?
+    
+    /**
+     * Frees the claim of a delivery whose handler failed, so the provider's
+     * retry is handled. As [`Verifier::complete`] otherwise.
+     */
+    func release(verified: Verified) throws 
     
     /**
      * The canonical name of the scheme (`"custom"` for a custom one).
@@ -882,6 +1401,9 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
      * buffer from its start address, so `verifyDirect` wants position 0
      * (pass `buffer.slice()`).
+     *
+     * With a replay store, a copy of a delivery claimed before throws
+     * `replayed`, and a store that cannot answer `replay_store_unavailable`.
      */
     func verify(headers: [String: [String]], body: Data, now: Int64?) throws  -> Verified
     
@@ -953,16 +1475,22 @@ open class Verifier: VerifierProtocol, @unchecked Sendable, CustomDebugStringCon
      * `tolerance` is how far, in seconds either way, a signed timestamp may be
      * from now (default 300).
      *
+     * With a `replay` store, `verify` also claims each delivery there:
+     * a copy (at the same time or later) throws `replayed` (409); hand a
+     * verified delivery back with [`Verifier::complete`] once handled, or
+     * [`Verifier::release`] when the handler failed.
+     *
      * Throws `invalid_scheme` or `invalid_secret` (also for an empty list).
      */
-public convenience init(scheme: String, secrets: [String], tolerance: UInt64? = nil)throws  {
+public convenience init(scheme: String, secrets: [String], tolerance: UInt64? = nil, replay: ReplayStore? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeHooksigError_lift) {
         uniffiCallStatus in
     uniffi_hooksig_uniffi_fn_constructor_verifier_new(
         FfiConverterString.lower(scheme),
         FfiConverterSequenceString.lower(secrets),
-        FfiConverterOptionUInt64.lower(tolerance),uniffiCallStatus
+        FfiConverterOptionUInt64.lower(tolerance),
+        FfiConverterOptionTypeReplayStore.lower(replay),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -979,6 +1507,20 @@ public convenience init(scheme: String, secrets: [String], tolerance: UInt64? = 
 
     
 
+    
+    /**
+     * Marks a delivery this verifier claimed handled: later copies throw
+     * `replayed` for as long as the store keeps the key. Nothing to do
+     * without a store or a `replay_key`. Throws `replay_store_unavailable`.
+     */
+open func complete(verified: Verified)throws   {try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_verifier_complete(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeVerified_lower(verified),uniffiCallStatus
+    )
+}
+}
     
     /**
      * `null` when the request verifies; otherwise a sentence naming the
@@ -998,6 +1540,19 @@ open func diagnose(headers: [String: [String]], body: Data, now: Int64? = nil) -
     )
         }
 })
+}
+    
+    /**
+     * Frees the claim of a delivery whose handler failed, so the provider's
+     * retry is handled. As [`Verifier::complete`] otherwise.
+     */
+open func release(verified: Verified)throws   {try rustCallWithError(FfiConverterTypeHooksigError_lift) {
+        uniffiCallStatus in
+    uniffi_hooksig_uniffi_fn_method_verifier_release(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeVerified_lower(verified),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1035,6 +1590,9 @@ open func tolerance() -> UInt64  {
      * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
      * buffer from its start address, so `verifyDirect` wants position 0
      * (pass `buffer.slice()`).
+     *
+     * With a replay store, a copy of a delivery claimed before throws
+     * `replayed`, and a store that cannot answer `replay_store_unavailable`.
      */
 open func verify(headers: [String: [String]], body: Data, now: Int64? = nil)throws  -> Verified  {
     return try  FfiConverterTypeVerified_lift(try rustCallWithError(FfiConverterTypeHooksigError_lift) {
@@ -1308,6 +1866,17 @@ public struct Verified: Equatable, Hashable {
      * to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
      */
     public let idSigned: Bool
+    /**
+     * The replay-store key a verifier with a [`ReplayStore`] claimed
+     * (`hooksig:replay:` and 64 hex digits, the same in every binding);
+     * `null` without a store, or when a fail-open store was down.
+     */
+    public let replayKey: String?
+    /**
+     * How long, in milliseconds from the claim, the store keeps the key;
+     * [`Verifier::complete`] passes it back. `null` when nothing was claimed.
+     */
+    public let replayTtlMs: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1324,11 +1893,22 @@ public struct Verified: Equatable, Hashable {
         /**
          * True when the scheme signs the id (Standard Webhooks), so it is safe
          * to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
-         */idSigned: Bool) {
+         */idSigned: Bool, 
+        /**
+         * The replay-store key a verifier with a [`ReplayStore`] claimed
+         * (`hooksig:replay:` and 64 hex digits, the same in every binding);
+         * `null` without a store, or when a fail-open store was down.
+         */replayKey: String? = nil, 
+        /**
+         * How long, in milliseconds from the claim, the store keeps the key;
+         * [`Verifier::complete`] passes it back. `null` when nothing was claimed.
+         */replayTtlMs: UInt64? = nil) {
         self.keyIndex = keyIndex
         self.timestamp = timestamp
         self.webhookId = webhookId
         self.idSigned = idSigned
+        self.replayKey = replayKey
+        self.replayTtlMs = replayTtlMs
     }
 
     
@@ -1350,7 +1930,9 @@ public struct FfiConverterTypeVerified: FfiConverterRustBuffer {
                 keyIndex: FfiConverterInt32.read(from: &buf), 
                 timestamp: FfiConverterOptionInt64.read(from: &buf), 
                 webhookId: FfiConverterOptionString.read(from: &buf), 
-                idSigned: FfiConverterBool.read(from: &buf)
+                idSigned: FfiConverterBool.read(from: &buf), 
+                replayKey: FfiConverterOptionString.read(from: &buf), 
+                replayTtlMs: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -1359,6 +1941,8 @@ public struct FfiConverterTypeVerified: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.timestamp, into: &buf)
         FfiConverterOptionString.write(value.webhookId, into: &buf)
         FfiConverterBool.write(value.idSigned, into: &buf)
+        FfiConverterOptionString.write(value.replayKey, into: &buf)
+        FfiConverterOptionUInt64.write(value.replayTtlMs, into: &buf)
     }
 }
 
@@ -1594,6 +2178,176 @@ public func FfiConverterTypeHooksigError_lower(_ value: HooksigError) -> RustBuf
     return FfiConverterTypeHooksigError.lower(value)
 }
 
+
+/**
+ * How a [`ReplayBackend`] says it cannot answer; the verify call then
+ * fails with `replay_store_unavailable` (503), never accepts silently.
+ */
+public 
+enum ReplayBackendError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The store could not be reached or did not answer.
+     */
+    case Unavailable(
+        /**
+         * Why, for the `replay_store_unavailable` message (no secrets).
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension ReplayBackendError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayBackendError: FfiConverterRustBuffer {
+    typealias SwiftType = ReplayBackendError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayBackendError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Unavailable(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReplayBackendError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Unavailable(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayBackendError_lift(_ buf: RustBuffer) throws -> ReplayBackendError {
+    return try FfiConverterTypeReplayBackendError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayBackendError_lower(_ value: ReplayBackendError) -> RustBuffer {
+    return FfiConverterTypeReplayBackendError.lower(value)
+}
+
+
+/**
+ * What a [`ReplayBackend`]'s `claim` found.
+ */
+
+public enum ReplayClaim: Equatable, Hashable {
+    
+    /**
+     * The key was free and is now claimed by this caller.
+     */
+    case claimed
+    /**
+     * Another copy holds the claim and is being handled.
+     */
+    case inProgress
+    /**
+     * A copy was handled to completion.
+     */
+    case completed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReplayClaim: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayClaim: FfiConverterRustBuffer {
+    typealias SwiftType = ReplayClaim
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayClaim {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .claimed
+        
+        case 2: return .inProgress
+        
+        case 3: return .completed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReplayClaim, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .claimed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inProgress:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayClaim_lift(_ buf: RustBuffer) throws -> ReplayClaim {
+    return try FfiConverterTypeReplayClaim.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayClaim_lower(_ value: ReplayClaim) -> RustBuffer {
+    return FfiConverterTypeReplayClaim.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -1661,6 +2415,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReplayStore: FfiConverterRustBuffer {
+    typealias SwiftType = ReplayStore?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReplayStore.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReplayStore.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -1927,7 +2705,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns() != 45499) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_hooksig_uniffi_checksum_method_replaybackend_claim() != 8184) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_replaybackend_complete() != 48491) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_replaybackend_release() != 56799) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_verifier_complete() != 37416) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() != 28428) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_method_verifier_release() != 51043) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_scheme() != 44874) {
@@ -1936,7 +2729,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hooksig_uniffi_checksum_method_verifier_tolerance() != 10102) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hooksig_uniffi_checksum_method_verifier_verify() != 22211) {
+    if (uniffi_hooksig_uniffi_checksum_method_verifier_verify() != 4400) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed() != 8752) {
@@ -1945,10 +2738,20 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new() != 34476) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hooksig_uniffi_checksum_constructor_verifier_new() != 42238) {
+    if (uniffi_hooksig_uniffi_checksum_constructor_replaystore_custom() != 53150) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_constructor_replaystore_memory() != 49195) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_constructor_replaystore_redis() != 63615) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hooksig_uniffi_checksum_constructor_verifier_new() != 14538) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitReplayBackend()
     return InitializationResult.ok
 }()
 

@@ -243,6 +243,38 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_BACKEND_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_BACKEND_METHOD0
+typedef void (*UniffiCallbackInterfaceReplayBackendMethod0)(uint64_t, RustBuffer, uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_BACKEND_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_BACKEND_METHOD1
+typedef void (*UniffiCallbackInterfaceReplayBackendMethod1)(uint64_t, RustBuffer, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_BACKEND_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_BACKEND_METHOD2
+typedef void (*UniffiCallbackInterfaceReplayBackendMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_REPLAY_BACKEND
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_REPLAY_BACKEND
+typedef struct UniffiVTableCallbackInterfaceReplayBackend {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceReplayBackendMethod0 _Nonnull claim;
+    UniffiCallbackInterfaceReplayBackendMethod1 _Nonnull complete;
+    UniffiCallbackInterfaceReplayBackendMethod2 _Nonnull release;
+} UniffiVTableCallbackInterfaceReplayBackend;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_EVENTMATCHER
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_EVENTMATCHER
 uint64_t uniffi_hooksig_uniffi_fn_clone_eventmatcher(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -288,6 +320,66 @@ RustBuffer uniffi_hooksig_uniffi_fn_method_eventmatcher_unknown_patterns(uint64_
 RustBuffer uniffi_hooksig_uniffi_fn_method_eventmatcher_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_REPLAYBACKEND
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_REPLAYBACKEND
+uint64_t uniffi_hooksig_uniffi_fn_clone_replaybackend(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FREE_REPLAYBACKEND
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FREE_REPLAYBACKEND
+void uniffi_hooksig_uniffi_fn_free_replaybackend(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_INIT_CALLBACK_VTABLE_REPLAYBACKEND
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_INIT_CALLBACK_VTABLE_REPLAYBACKEND
+void uniffi_hooksig_uniffi_fn_init_callback_vtable_replaybackend(const UniffiVTableCallbackInterfaceReplayBackend* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYBACKEND_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYBACKEND_CLAIM
+RustBuffer uniffi_hooksig_uniffi_fn_method_replaybackend_claim(uint64_t ptr, RustBuffer key, uint64_t ttl_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYBACKEND_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYBACKEND_COMPLETE
+void uniffi_hooksig_uniffi_fn_method_replaybackend_complete(uint64_t ptr, RustBuffer key, uint64_t ttl_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYBACKEND_RELEASE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYBACKEND_RELEASE
+void uniffi_hooksig_uniffi_fn_method_replaybackend_release(uint64_t ptr, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_REPLAYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_REPLAYSTORE
+uint64_t uniffi_hooksig_uniffi_fn_clone_replaystore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FREE_REPLAYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_FREE_REPLAYSTORE
+void uniffi_hooksig_uniffi_fn_free_replaystore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_REPLAYSTORE_CUSTOM
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_REPLAYSTORE_CUSTOM
+uint64_t uniffi_hooksig_uniffi_fn_constructor_replaystore_custom(uint64_t backend, RustBuffer retention_seconds, int8_t fail_open, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_REPLAYSTORE_MEMORY
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_REPLAYSTORE_MEMORY
+uint64_t uniffi_hooksig_uniffi_fn_constructor_replaystore_memory(RustBuffer max_entries, RustBuffer retention_seconds, int8_t fail_open, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_REPLAYSTORE_REDIS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_REPLAYSTORE_REDIS
+uint64_t uniffi_hooksig_uniffi_fn_constructor_replaystore_redis(RustBuffer url, RustBuffer timeout_ms, RustBuffer retention_seconds, int8_t fail_open, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYSTORE_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_REPLAYSTORE_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_hooksig_uniffi_fn_method_replaystore_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_VERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CLONE_VERIFIER
 uint64_t uniffi_hooksig_uniffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -300,12 +392,22 @@ void uniffi_hooksig_uniffi_fn_free_verifier(uint64_t handle, RustCallStatus *_No
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_VERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_CONSTRUCTOR_VERIFIER_NEW
-uint64_t uniffi_hooksig_uniffi_fn_constructor_verifier_new(RustBuffer scheme, RustBuffer secrets, RustBuffer tolerance, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_hooksig_uniffi_fn_constructor_verifier_new(RustBuffer scheme, RustBuffer secrets, RustBuffer tolerance, RustBuffer replay, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_COMPLETE
+void uniffi_hooksig_uniffi_fn_method_verifier_complete(uint64_t ptr, RustBuffer verified, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_DIAGNOSE
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_DIAGNOSE
 RustBuffer uniffi_hooksig_uniffi_fn_method_verifier_diagnose(uint64_t ptr, RustBuffer headers, ForeignBytes body, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_RELEASE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_RELEASE
+void uniffi_hooksig_uniffi_fn_method_verifier_release(uint64_t ptr, RustBuffer verified, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_FN_METHOD_VERIFIER_SCHEME
@@ -691,9 +793,39 @@ uint16_t uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns(voi
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_REPLAYBACKEND_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_REPLAYBACKEND_CLAIM
+uint16_t uniffi_hooksig_uniffi_checksum_method_replaybackend_claim(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_REPLAYBACKEND_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_REPLAYBACKEND_COMPLETE
+uint16_t uniffi_hooksig_uniffi_checksum_method_replaybackend_complete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_REPLAYBACKEND_RELEASE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_REPLAYBACKEND_RELEASE
+uint16_t uniffi_hooksig_uniffi_checksum_method_replaybackend_release(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_COMPLETE
+uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_complete(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_DIAGNOSE
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_DIAGNOSE
 uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_diagnose(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_RELEASE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_METHOD_VERIFIER_RELEASE
+uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_release(void
     
 );
 #endif
@@ -724,6 +856,24 @@ uint16_t uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_EVENTMATCHER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_EVENTMATCHER_NEW
 uint16_t uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_REPLAYSTORE_CUSTOM
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_REPLAYSTORE_CUSTOM
+uint16_t uniffi_hooksig_uniffi_checksum_constructor_replaystore_custom(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_REPLAYSTORE_MEMORY
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_REPLAYSTORE_MEMORY
+uint16_t uniffi_hooksig_uniffi_checksum_constructor_replaystore_memory(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_REPLAYSTORE_REDIS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKSIG_UNIFFI_CHECKSUM_CONSTRUCTOR_REPLAYSTORE_REDIS
+uint16_t uniffi_hooksig_uniffi_checksum_constructor_replaystore_redis(void
     
 );
 #endif

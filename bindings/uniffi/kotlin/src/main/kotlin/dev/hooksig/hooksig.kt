@@ -650,6 +650,40 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceReplayBackendMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`ttlMs`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceReplayBackendMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`ttlMs`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceReplayBackendMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "claim", "complete", "release")
+internal open class UniffiVTableCallbackInterfaceReplayBackend(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `claim`: UniffiCallbackInterfaceReplayBackendMethod0? = null,
+    @JvmField internal var `complete`: UniffiCallbackInterfaceReplayBackendMethod1? = null,
+    @JvmField internal var `release`: UniffiCallbackInterfaceReplayBackendMethod2? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `claim`: UniffiCallbackInterfaceReplayBackendMethod0? = null,
+        `complete`: UniffiCallbackInterfaceReplayBackendMethod1? = null,
+        `release`: UniffiCallbackInterfaceReplayBackendMethod2? = null,
+    ): UniffiVTableCallbackInterfaceReplayBackend(`uniffiFree`,`uniffiClone`,`claim`,`complete`,`release`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceReplayBackend) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `claim` = other.`claim`
+        `complete` = other.`complete`
+        `release` = other.`release`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -697,7 +731,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns(
     ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_replaybackend_claim(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_replaybackend_complete(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_replaybackend_release(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_verifier_complete(
+    ): Int
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_diagnose(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_method_verifier_release(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_scheme(
     ): Int
@@ -708,6 +752,12 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_constructor_replaystore_custom(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_constructor_replaystore_memory(
+    ): Int
+    external fun uniffi_hooksig_uniffi_checksum_constructor_replaystore_redis(
     ): Int
     external fun uniffi_hooksig_uniffi_checksum_constructor_verifier_new(
     ): Int
@@ -727,6 +777,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "hooksig"))
+        uniffiCallbackInterfaceReplayBackend.register(this)
         
     }
 
@@ -749,14 +800,42 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_method_eventmatcher_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_clone_replaybackend(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_free_replaybackend(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hooksig_uniffi_fn_init_callback_vtable_replaybackend(`vtable`: UniffiVTableCallbackInterfaceReplayBackend,
+    ): Unit
+    external fun uniffi_hooksig_uniffi_fn_method_replaybackend_claim(`ptr`: Long,`key`: RustBuffer.ByValue,`ttlMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_method_replaybackend_complete(`ptr`: Long,`key`: RustBuffer.ByValue,`ttlMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hooksig_uniffi_fn_method_replaybackend_release(`ptr`: Long,`key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hooksig_uniffi_fn_clone_replaystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_free_replaystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hooksig_uniffi_fn_constructor_replaystore_custom(`backend`: Long,`retentionSeconds`: RustBuffer.ByValue,`failOpen`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_constructor_replaystore_memory(`maxEntries`: RustBuffer.ByValue,`retentionSeconds`: RustBuffer.ByValue,`failOpen`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_constructor_replaystore_redis(`url`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`retentionSeconds`: RustBuffer.ByValue,`failOpen`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hooksig_uniffi_fn_method_replaystore_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_hooksig_uniffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_hooksig_uniffi_fn_constructor_verifier_new(`scheme`: RustBuffer.ByValue,`secrets`: RustBuffer.ByValue,`tolerance`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_hooksig_uniffi_fn_constructor_verifier_new(`scheme`: RustBuffer.ByValue,`secrets`: RustBuffer.ByValue,`tolerance`: RustBuffer.ByValue,`replay`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_hooksig_uniffi_fn_method_verifier_complete(`ptr`: Long,`verified`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_hooksig_uniffi_fn_method_verifier_diagnose(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: ForeignBytes.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_hooksig_uniffi_fn_method_verifier_release(`ptr`: Long,`verified`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_hooksig_uniffi_fn_method_verifier_scheme(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hooksig_uniffi_fn_method_verifier_tolerance(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -931,7 +1010,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hooksig_uniffi_checksum_method_eventmatcher_unknown_patterns() and 0xFFFF) != 45499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_replaybackend_claim() and 0xFFFF) != 8184) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_replaybackend_complete() and 0xFFFF) != 48491) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_replaybackend_release() and 0xFFFF) != 56799) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_complete() and 0xFFFF) != 37416) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_diagnose() and 0xFFFF) != 28428) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_release() and 0xFFFF) != 51043) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_scheme() and 0xFFFF) != 44874) {
@@ -940,7 +1034,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_tolerance() and 0xFFFF) != 10102) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 22211) {
+    if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 4400) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hooksig_uniffi_checksum_method_verifier_verify_packed() and 0xFFFF) != 8752) {
@@ -949,7 +1043,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hooksig_uniffi_checksum_constructor_eventmatcher_new() and 0xFFFF) != 34476) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hooksig_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 42238) {
+    if ((lib.uniffi_hooksig_uniffi_checksum_constructor_replaystore_custom() and 0xFFFF) != 53150) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_constructor_replaystore_memory() and 0xFFFF) != 49195) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_constructor_replaystore_redis() and 0xFFFF) != 63615) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hooksig_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 14538) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1043,7 +1146,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1773,6 +1907,761 @@ public object FfiConverterTypeEventMatcher: FfiConverter<EventMatcher, Long> {
 
 
 /**
+ * A replay store written in Kotlin or Swift (a SQL table with a unique
+ * key, a cache client the service already has), for [`ReplayStore::custom`].
+ * Each call is one atomic operation on one key and may come from any
+ * thread, several at once. `key` is `hooksig:replay:` and 64 hex digits;
+ * `ttl_ms` how long to keep it (at least 1).
+ */
+public interface ReplayBackend {
+    
+    /**
+     * Claims `key` for `ttl_ms` if nobody holds it (like Redis `SET NX PX`)
+     * and returns `Claimed`; otherwise leaves it and says who holds it.
+     */
+    fun `claim`(`key`: kotlin.String, `ttlMs`: kotlin.ULong): ReplayClaim
+    
+    /**
+     * Marks `key` handled, kept for `ttl_ms` from now.
+     */
+    fun `complete`(`key`: kotlin.String, `ttlMs`: kotlin.ULong)
+    
+    /**
+     * Forgets `key`, so the next copy is handled.
+     */
+    fun `release`(`key`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * A replay store written in Kotlin or Swift (a SQL table with a unique
+ * key, a cache client the service already has), for [`ReplayStore::custom`].
+ * Each call is one atomic operation on one key and may come from any
+ * thread, several at once. `key` is `hooksig:replay:` and 64 hex digits;
+ * `ttl_ms` how long to keep it (at least 1).
+ */
+open class ReplayBackendImpl: Disposable, AutoCloseable, ReplayBackend
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_hooksig_uniffi_fn_free_replaybackend(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_hooksig_uniffi_fn_clone_replaybackend(handle, status)
+        }
+    }
+
+    
+    /**
+     * Claims `key` for `ttl_ms` if nobody holds it (like Redis `SET NX PX`)
+     * and returns `Claimed`; otherwise leaves it and says who holds it.
+     */
+    @Throws(ReplayBackendException::class)override fun `claim`(`key`: kotlin.String, `ttlMs`: kotlin.ULong): ReplayClaim {
+            return FfiConverterTypeReplayClaim.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ReplayBackendException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_replaybackend_claim(
+        it,
+        
+        FfiConverterString.lower(`key`),
+        FfiConverterULong.lower(`ttlMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Marks `key` handled, kept for `ttl_ms` from now.
+     */
+    @Throws(ReplayBackendException::class)override fun `complete`(`key`: kotlin.String, `ttlMs`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ReplayBackendException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_replaybackend_complete(
+        it,
+        
+        FfiConverterString.lower(`key`),
+        FfiConverterULong.lower(`ttlMs`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Forgets `key`, so the next copy is handled.
+     */
+    @Throws(ReplayBackendException::class)override fun `release`(`key`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ReplayBackendException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_replaybackend_release(
+        it,
+        
+        FfiConverterString.lower(`key`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceReplayBackend {
+    internal object `claim`: UniffiCallbackInterfaceReplayBackendMethod0 {
+        override fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`ttlMs`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeReplayBackend.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`claim`(
+                    FfiConverterString.lift(`key`),
+                    FfiConverterULong.lift(`ttlMs`),
+                )
+            }
+            val writeReturn = { value: ReplayClaim -> uniffiOutReturn.setValue(FfiConverterTypeReplayClaim.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ReplayBackendException -> FfiConverterTypeReplayBackendError.lower(e) }
+            )
+        }
+    }
+    internal object `complete`: UniffiCallbackInterfaceReplayBackendMethod1 {
+        override fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`ttlMs`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeReplayBackend.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`complete`(
+                    FfiConverterString.lift(`key`),
+                    FfiConverterULong.lift(`ttlMs`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ReplayBackendException -> FfiConverterTypeReplayBackendError.lower(e) }
+            )
+        }
+    }
+    internal object `release`: UniffiCallbackInterfaceReplayBackendMethod2 {
+        override fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeReplayBackend.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`release`(
+                    FfiConverterString.lift(`key`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ReplayBackendException -> FfiConverterTypeReplayBackendError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeReplayBackend.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeReplayBackend.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceReplayBackend.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `claim`,
+        `complete`,
+        `release`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_hooksig_uniffi_fn_init_callback_vtable_replaybackend(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayBackend: FfiConverter<ReplayBackend, Long> {
+    internal val handleMap = UniffiHandleMap<ReplayBackend>()
+
+    override fun lower(value: ReplayBackend): Long {
+        if (value is ReplayBackendImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ReplayBackend {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ReplayBackendImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ReplayBackend {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ReplayBackend) = 8UL
+
+    override fun write(value: ReplayBackend, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Where a verifier's replay guard remembers deliveries: give one to
+ * [`Verifier::new`] and each delivery verifies once. One store is
+ * thread-safe and may serve several verifiers (keys include the scheme).
+ *
+ * `retention_seconds` is how long deliveries of schemes without a signed
+ * timestamp (GitHub, Shopify, Tratta) are remembered (default 7 days);
+ * others are remembered while their timestamp is in the window. A store
+ * that cannot answer makes `verify` throw `replay_store_unavailable`
+ * unless `fail_open` is true, which accepts deliveries unguarded instead.
+ */
+public interface ReplayStoreInterface {
+    
+    companion object
+}
+
+/**
+ * Where a verifier's replay guard remembers deliveries: give one to
+ * [`Verifier::new`] and each delivery verifies once. One store is
+ * thread-safe and may serve several verifiers (keys include the scheme).
+ *
+ * `retention_seconds` is how long deliveries of schemes without a signed
+ * timestamp (GitHub, Shopify, Tratta) are remembered (default 7 days);
+ * others are remembered while their timestamp is in the window. A store
+ * that cannot answer makes `verify` throw `replay_store_unavailable`
+ * unless `fail_open` is true, which accepts deliveries unguarded instead.
+ */
+open class ReplayStore: Disposable, AutoCloseable, ReplayStoreInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_hooksig_uniffi_fn_free_replaystore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_hooksig_uniffi_fn_clone_replaystore(handle, status)
+        }
+    }
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_replaystore_uniffi_trait_debug(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    companion object {
+        
+    /**
+     * A store backed by a [`ReplayBackend`] written in Kotlin or Swift.
+     */ fun `custom`(`backend`: ReplayBackend, `retentionSeconds`: kotlin.ULong? = null, `failOpen`: kotlin.Boolean = false): ReplayStore {
+            return FfiConverterTypeReplayStore.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_constructor_replaystore_custom(
+    
+        
+        FfiConverterTypeReplayBackend.lower(`backend`),
+        FfiConverterOptionalULong.lower(`retentionSeconds`),
+        FfiConverterBoolean.lower(`failOpen`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A store in this process's memory, for the threads of one process:
+     * at most `max_entries` keys (default 100 000; when full, expired keys
+     * go first, then the oldest).
+     */ fun `memory`(`maxEntries`: kotlin.ULong? = null, `retentionSeconds`: kotlin.ULong? = null, `failOpen`: kotlin.Boolean = false): ReplayStore {
+            return FfiConverterTypeReplayStore.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_constructor_replaystore_memory(
+    
+        
+        FfiConverterOptionalULong.lower(`maxEntries`),
+        FfiConverterOptionalULong.lower(`retentionSeconds`),
+        FfiConverterBoolean.lower(`failOpen`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A store on a Redis server (`redis://host:port[/db]`), shared by every
+     * process using it: one `SET key 1 NX PX ttl` per claim. Nothing
+     * connects until the first verify; `timeout_ms` (default 2000) bounds
+     * connecting and each command. Throws `replay_store_unavailable` for a
+     * URL that is not a Redis URL.
+     */
+    @Throws(HooksigException::class) fun `redis`(`url`: kotlin.String, `timeoutMs`: kotlin.ULong? = null, `retentionSeconds`: kotlin.ULong? = null, `failOpen`: kotlin.Boolean = false): ReplayStore {
+            return FfiConverterTypeReplayStore.lift(
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_constructor_replaystore_redis(
+    
+        
+        FfiConverterString.lower(`url`),
+        FfiConverterOptionalULong.lower(`timeoutMs`),
+        FfiConverterOptionalULong.lower(`retentionSeconds`),
+        FfiConverterBoolean.lower(`failOpen`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayStore: FfiConverter<ReplayStore, Long> {
+    override fun lower(value: ReplayStore): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ReplayStore {
+        return ReplayStore(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ReplayStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ReplayStore) = 8UL
+
+    override fun write(value: ReplayStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Verifies webhooks of one scheme against one or more secrets.
  *
  * Key state is derived once at construction; one instance is immutable,
@@ -1782,12 +2671,25 @@ public object FfiConverterTypeEventMatcher: FfiConverter<EventMatcher, Long> {
 public interface VerifierInterface {
     
     /**
+     * Marks a delivery this verifier claimed handled: later copies throw
+     * `replayed` for as long as the store keeps the key. Nothing to do
+     * without a store or a `replay_key`. Throws `replay_store_unavailable`.
+     */
+    fun `complete`(`verified`: Verified)
+    
+    /**
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
      * The body is borrowed as in [`Verifier::verify`] (`diagnoseDirect` in Kotlin).
      */
     fun `diagnoseDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long? = null): kotlin.String?
+    
+    /**
+     * Frees the claim of a delivery whose handler failed, so the provider's
+     * retry is handled. As [`Verifier::complete`] otherwise.
+     */
+    fun `release`(`verified`: Verified)
     
     /**
      * The canonical name of the scheme (`"custom"` for a custom one).
@@ -1810,6 +2712,9 @@ public interface VerifierInterface {
      * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
      * buffer from its start address, so `verifyDirect` wants position 0
      * (pass `buffer.slice()`).
+     *
+     * With a replay store, a copy of a delivery claimed before throws
+     * `replayed`, and a store that cannot answer `replay_store_unavailable`.
      */
     fun `verifyDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long? = null): Verified
     
@@ -1868,9 +2773,14 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
      * `tolerance` is how far, in seconds either way, a signed timestamp may be
      * from now (default 300).
      *
+     * With a `replay` store, `verify` also claims each delivery there:
+     * a copy (at the same time or later) throws `replayed` (409); hand a
+     * verified delivery back with [`Verifier::complete`] once handled, or
+     * [`Verifier::release`] when the handler failed.
+     *
      * Throws `invalid_scheme` or `invalid_secret` (also for an empty list).
      */
-    constructor(`scheme`: kotlin.String, `secrets`: List<kotlin.String>, `tolerance`: kotlin.ULong? = null) :
+    constructor(`scheme`: kotlin.String, `secrets`: List<kotlin.String>, `tolerance`: kotlin.ULong? = null, `replay`: ReplayStore? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(HooksigException) { _status ->
     UniffiLib.uniffi_hooksig_uniffi_fn_constructor_verifier_new(
@@ -1878,7 +2788,8 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
         
         FfiConverterString.lower(`scheme`),
         FfiConverterSequenceString.lower(`secrets`),
-        FfiConverterOptionalULong.lower(`tolerance`),_status)
+        FfiConverterOptionalULong.lower(`tolerance`),
+        FfiConverterOptionalTypeReplayStore.lower(`replay`),_status)
 }
     )
 
@@ -1960,6 +2871,25 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 
     
     /**
+     * Marks a delivery this verifier claimed handled: later copies throw
+     * `replayed` for as long as the store keeps the key. Nothing to do
+     * without a store or a `replay_key`. Throws `replay_store_unavailable`.
+     */
+    @Throws(HooksigException::class)override fun `complete`(`verified`: Verified)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_verifier_complete(
+        it,
+        
+        FfiConverterTypeVerified.lower(`verified`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * `null` when the request verifies; otherwise a sentence naming the
      * likely mistake (re-serialized body, wrong secret encoding, wrong
      * scheme, clock skew, ...), without any signature in it.
@@ -1978,6 +2908,24 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Frees the claim of a delivery whose handler failed, so the provider's
+     * retry is handled. As [`Verifier::complete`] otherwise.
+     */
+    @Throws(HooksigException::class)override fun `release`(`verified`: Verified)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HooksigException) { _status ->
+    UniffiLib.uniffi_hooksig_uniffi_fn_method_verifier_release(
+        it,
+        
+        FfiConverterTypeVerified.lower(`verified`),_status)
+}
+    }
+    
     
 
     
@@ -2024,6 +2972,9 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
      * `ByteArray`, `String` and any `ByteBuffer`). uniffi reads a direct
      * buffer from its start address, so `verifyDirect` wants position 0
      * (pass `buffer.slice()`).
+     *
+     * With a replay store, a copy of a delivery claimed before throws
+     * `replayed`, and a store that cannot answer `replay_store_unavailable`.
      */
     @Throws(HooksigException::class)override fun `verifyDirect`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: java.nio.ByteBuffer, `now`: kotlin.Long?): Verified {
             return FfiConverterTypeVerified.lift(
@@ -2250,6 +3201,19 @@ data class Verified (
      * to deduplicate on; GitHub's, Shopify's and Tratta's ids are not signed.
      */
     val `idSigned`: kotlin.Boolean
+    , 
+    /**
+     * The replay-store key a verifier with a [`ReplayStore`] claimed
+     * (`hooksig:replay:` and 64 hex digits, the same in every binding);
+     * `null` without a store, or when a fail-open store was down.
+     */
+    val `replayKey`: kotlin.String? = null 
+    , 
+    /**
+     * How long, in milliseconds from the claim, the store keeps the key;
+     * [`Verifier::complete`] passes it back. `null` when nothing was claimed.
+     */
+    val `replayTtlMs`: kotlin.ULong? = null 
     
 ){
     
@@ -2270,6 +3234,8 @@ public object FfiConverterTypeVerified: FfiConverterRustBuffer<Verified> {
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
         )
     }
 
@@ -2277,7 +3243,9 @@ public object FfiConverterTypeVerified: FfiConverterRustBuffer<Verified> {
             FfiConverterInt.allocationSize(value.`keyIndex`) +
             FfiConverterOptionalLong.allocationSize(value.`timestamp`) +
             FfiConverterOptionalString.allocationSize(value.`webhookId`) +
-            FfiConverterBoolean.allocationSize(value.`idSigned`)
+            FfiConverterBoolean.allocationSize(value.`idSigned`) +
+            FfiConverterOptionalString.allocationSize(value.`replayKey`) +
+            FfiConverterOptionalULong.allocationSize(value.`replayTtlMs`)
     )
 
     override fun write(value: Verified, buf: ByteBuffer) {
@@ -2285,6 +3253,8 @@ public object FfiConverterTypeVerified: FfiConverterRustBuffer<Verified> {
             FfiConverterOptionalLong.write(value.`timestamp`, buf)
             FfiConverterOptionalString.write(value.`webhookId`, buf)
             FfiConverterBoolean.write(value.`idSigned`, buf)
+            FfiConverterOptionalString.write(value.`replayKey`, buf)
+            FfiConverterOptionalULong.write(value.`replayTtlMs`, buf)
     }
 }
 
@@ -2463,6 +3433,125 @@ public object FfiConverterTypeHooksigError : FfiConverterRustBuffer<HooksigExcep
 
 
 
+
+/**
+ * How a [`ReplayBackend`] says it cannot answer; the verify call then
+ * fails with `replay_store_unavailable` (503), never accepts silently.
+ */
+sealed class ReplayBackendException: kotlin.Exception() {
+    
+    /**
+     * The store could not be reached or did not answer.
+     */
+    class Unavailable(
+        
+        /**
+         * Why, for the `replay_store_unavailable` message (no secrets).
+         */
+        val `reason`: kotlin.String
+        ) : ReplayBackendException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ReplayBackendException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ReplayBackendException = FfiConverterTypeReplayBackendError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayBackendError : FfiConverterRustBuffer<ReplayBackendException> {
+    override fun read(buf: ByteBuffer): ReplayBackendException {
+        
+
+        return when(buf.getInt()) {
+            1 -> ReplayBackendException.Unavailable(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ReplayBackendException): ULong {
+        return when(value) {
+            is ReplayBackendException.Unavailable -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: ReplayBackendException, buf: ByteBuffer) {
+        when(value) {
+            is ReplayBackendException.Unavailable -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+/**
+ * What a [`ReplayBackend`]'s `claim` found.
+ */
+
+enum class ReplayClaim {
+    
+    /**
+     * The key was free and is now claimed by this caller.
+     */
+    CLAIMED,
+    /**
+     * Another copy holds the claim and is being handled.
+     */
+    IN_PROGRESS,
+    /**
+     * A copy was handled to completion.
+     */
+    COMPLETED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayClaim: FfiConverterRustBuffer<ReplayClaim> {
+    override fun read(buf: ByteBuffer) = try {
+        ReplayClaim.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ReplayClaim) = 4UL
+
+    override fun write(value: ReplayClaim, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
 /**
  * @suppress
  */
@@ -2552,6 +3641,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeReplayStore: FfiConverterRustBuffer<ReplayStore?> {
+    override fun read(buf: ByteBuffer): ReplayStore? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReplayStore.read(buf)
+    }
+
+    override fun allocationSize(value: ReplayStore?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReplayStore.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ReplayStore?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReplayStore.write(value, buf)
         }
     }
 }

@@ -82,9 +82,24 @@ class VectorsTest {
             assertEquals(expect.optionalLong("timestamp"), verified.timestamp)
             assertEquals(expect.optionalString("webhook_id"), verified.webhookId)
             assertEquals(expect.getBoolean("id_signed"), verified.idSigned)
+            assertEquals(null, verified.replayKey, "a verifier without a store claims nothing")
+            checkReplayKey(case, expect.getString("replay_key"))
         } else {
             assertEquals(expect.getString("code"), codeOf(outcome))
         }
+    }
+
+    /** Through a fresh memory store the case claims the key the vector names; its copy is `replayed`. */
+    private fun checkReplayKey(case: JSONObject, expected: String) {
+        val verifier = Verifier(
+            scheme(case),
+            case.getJSONArray("secrets").strings(),
+            if (case.has("tolerance")) case.getLong("tolerance").toULong() else null,
+            replay = ReplayStore.memory(),
+        )
+        val headers = headers(case.getJSONArray("headers"))
+        assertEquals(expected, verifier.verify(headers, body(case), case.getLong("now")).replayKey)
+        assertEquals("replayed", codeOf(runCatching { verifier.verify(headers, body(case), case.getLong("now")) }))
     }
 
     private fun runSign(case: JSONObject) {
