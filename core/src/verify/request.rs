@@ -203,7 +203,7 @@ struct Versions<'v> {
 /// Keeps the signatures of the supported version. Entries of other versions
 /// are ignored (they exist for other verifiers); a supported entry that does
 /// not decode is skipped only when another one does. (`dyn`: one copy of
-/// this code serves both list formats, which matters to the wasm build's size.)
+/// this code serves both list formats.)
 fn collect_versioned<'a>(
     header: &str,
     entries: &mut dyn Iterator<Item = (&'a [u8], &'a [u8])>,
