@@ -187,6 +187,11 @@ pub(crate) fn parse_header_lines(raw: &[u8]) -> Result<Vec<(String, Vec<u8>)>, H
             return Err(HttpError::bad("a header name is empty or not a token"));
         }
         let value = line[colon + 1..].trim_ascii();
+        // A bare CR could end the line for the next hop's parser: a header
+        // smuggled past the listener. Refused, as RFC 9112 allows.
+        if value.iter().any(|&b| b == b'\r' || b == 0) {
+            return Err(HttpError::bad("a header value holds a CR or NUL"));
+        }
         let name = String::from_utf8_lossy(name).into_owned();
         headers.push((name, value.to_vec()));
     }
@@ -589,6 +594,13 @@ mod tests {
         );
         assert_eq!(
             head("POST / HTTP/1.1\r\nBad Name: x\r\n\r\n")
+                .err()
+                .unwrap()
+                .status,
+            400
+        );
+        assert_eq!(
+            head("POST / HTTP/1.1\r\nX: a\rB: c\r\n\r\n")
                 .err()
                 .unwrap()
                 .status,

@@ -537,3 +537,106 @@ fn listen_help_documents_every_flag() {
         assert!(help.contains(flag), "{flag} is missing from:\n{help}");
     }
 }
+
+/// Deliveries are handled at once, not one after the other.
+#[test]
+fn concurrent_deliveries_are_handled_side_by_side() {
+    let upstream = Upstream::start();
+    upstream.delay_ms.store(400, Ordering::SeqCst);
+    let listen = Listen::start(&["--forward", &upstream.url, "--no-store"]);
+    let started = Instant::now();
+    let senders: Vec<_> = (0..16)
+        .map(|i| {
+            let address = listen.address().to_owned();
+            std::thread::spawn(move || {
+                let body = format!("{{\"type\":\"invoice.paid\",\"n\":{i}}}").into_bytes();
+                let headers = signed(&body, &format!("msg_{i}"), unix_now());
+                post(&address, "/", &headers, &body).0
+            })
+        })
+        .collect();
+    for sender in senders {
+        assert_eq!(sender.join().unwrap(), 202);
+    }
+    // One after the other they would take 16 × 0.4 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(upstream.received().len(), 16);
+    let (output, _) = listen.stop();
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 16);
+}
+
+/// `--replay-store`: a copy of a handled delivery is answered 200 and not
+/// forwarded; a delivery the upstream refused is released, so its retry is
+/// forwarded. Starts its own `redis-server` on a free loopback port.
+#[test]
+fn a_replay_store_keeps_copies_from_the_upstream() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let mut redis = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server runs (apt-get install redis-server)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "redis-server did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let upstream = Upstream::start();
+    let store = temp_store("replay-store");
+    let redis_url = format!("redis://127.0.0.1:{port}/0");
+    let listen = Listen::start(&[
+        "--forward",
+        &upstream.url,
+        "--store",
+        &store,
+        "--replay-store",
+        &redis_url,
+        "--tolerance",
+        "100000",
+    ]);
+    let body = b"{\"type\":\"invoice.paid\"}";
+    let headers = signed(body, "msg_once", unix_now());
+    assert_eq!(post(listen.address(), "/", &headers, body).0, 202);
+    let (status, answer) = post(listen.address(), "/", &headers, body);
+    assert_eq!(status, 200);
+    assert!(answer.contains("\"code\":\"replayed\""), "{answer}");
+    assert_eq!(upstream.received().len(), 1, "the copy is not forwarded");
+
+    // The upstream refuses this one (outside its window): released, the
+    // retry reaches the upstream again.
+    let old = signed(body, "msg_retry", unix_now() - 3600);
+    assert_eq!(post(listen.address(), "/", &old, body).0, 401);
+    assert_eq!(post(listen.address(), "/", &old, body).0, 401);
+    assert_eq!(upstream.received().len(), 3);
+
+    let verdicts: Vec<String> = deliveries(&store, &[])
+        .iter()
+        .map(|r| format!("{} {}", r["verdict"], r["code"]))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "\"verified\" null",
+            "\"verified\" null",
+            "\"duplicate\" \"replayed\"",
+            "\"verified\" null"
+        ]
+    );
+    drop(listen);
+    let _ = redis.kill();
+    let _ = redis.wait();
+}
