@@ -22,6 +22,8 @@ pub(crate) const MAX_HEADERS: usize = 128;
 pub(crate) const DEFAULT_MAX_BODY: usize = 5 * 1024 * 1024;
 /// How long one read or write may wait on a silent peer.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a server has to answer a request we sent, in all.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a message could not be read: the status and code to answer with.
 #[derive(Debug)]
@@ -456,8 +458,16 @@ pub(crate) fn post(
     // Head and body in one write: one segment for small deliveries.
     request.extend_from_slice(body);
     (&stream).write_all(&request).map_err(|e| e.to_string())?;
-    let mut reader = BufReader::new(Deadline::new(&stream, Duration::from_secs(30)));
-    let reason = |err: HttpError| err.message;
+    // The server may think for a while before its first byte: the whole
+    // answer, not each read, is what has a limit.
+    stream
+        .set_read_timeout(Some(ANSWER_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(Deadline::new(&stream, ANSWER_TIMEOUT));
+    let reason = |err: HttpError| match err.status {
+        408 => format!("no answer within {} s", ANSWER_TIMEOUT.as_secs()),
+        _ => err.message,
+    };
     loop {
         let head = read_head(&mut reader).map_err(reason)?;
         let status = head

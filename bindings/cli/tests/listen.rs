@@ -640,3 +640,79 @@ fn a_replay_store_keeps_copies_from_the_upstream() {
     let _ = redis.kill();
     let _ = redis.wait();
 }
+
+/// The figures of the README's "Develop a receiver" section: what the
+/// listener adds to a delivery on loopback (a body of 1 KiB and of 1 MiB,
+/// each answered by the upstream here, which verifies it too), and how many
+/// deliveries a second it passes with 8 senders. Measure with a release build:
+/// `cargo test --release -p hooksig-cli --test listen -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn measure_forwarding_overhead() {
+    let upstream = Upstream::start();
+    let upstream_address = upstream.url[7..].trim_end_matches('/').to_owned();
+    for store in [true, false] {
+        let path = temp_store("measure");
+        let listen = match store {
+            true => Listen::start(&["--forward", &upstream.url, "--store", &path]),
+            false => Listen::start(&["--forward", &upstream.url, "--no-store"]),
+        };
+        let records = if store { "recorded" } else { "--no-store" };
+        for (size, rounds) in [(1024, 400), (1024 * 1024, 40)] {
+            let body = sized_body(size);
+            let headers = signed(&body, "msg_measure", unix_now());
+            let median = |address: &str| {
+                let mut times: Vec<Duration> = (0..rounds)
+                    .map(|_| {
+                        let started = Instant::now();
+                        assert_eq!(post(address, "/", &headers, &body).0, 202);
+                        started.elapsed()
+                    })
+                    .collect();
+                times.sort();
+                times[rounds / 2]
+            };
+            let alone = median(&upstream_address);
+            let through = median(listen.address());
+            println!(
+                "{} KiB ({records}): upstream alone {:.3} ms, through the listener {:.3} ms, overhead {:.3} ms (medians of {rounds})",
+                size / 1024,
+                alone.as_secs_f64() * 1e3,
+                through.as_secs_f64() * 1e3,
+                (through.as_secs_f64() - alone.as_secs_f64()) * 1e3
+            );
+        }
+        let window = Duration::from_secs(3);
+        let started = Instant::now();
+        let senders: Vec<_> = (0..8)
+            .map(|_| {
+                let address = listen.address().to_owned();
+                std::thread::spawn(move || {
+                    let body = sized_body(1024);
+                    let headers = signed(&body, "msg_rate", unix_now());
+                    let mut sent = 0u32;
+                    while started.elapsed() < window {
+                        assert_eq!(post(&address, "/", &headers, &body).0, 202);
+                        sent += 1;
+                    }
+                    sent
+                })
+            })
+            .collect();
+        let sent: u32 = senders.into_iter().map(|s| s.join().unwrap()).sum();
+        println!(
+            "1 KiB ({records}), 8 senders: {:.0} deliveries/s",
+            f64::from(sent) / started.elapsed().as_secs_f64()
+        );
+        upstream.received.lock().unwrap().clear();
+        let _ = listen.stop();
+    }
+}
+
+/// A JSON body of `size` bytes.
+fn sized_body(size: usize) -> Vec<u8> {
+    let mut body = b"{\"type\":\"invoice.paid\",\"pad\":\"".to_vec();
+    body.resize(size - 2, b'x');
+    body.extend_from_slice(b"\"}");
+    body
+}
