@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, ChildStderr, Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -126,6 +126,8 @@ struct Listen {
     /// `None` once stopped.
     child: Option<Child>,
     stderr: BufReader<ChildStderr>,
+    /// Reads stdout as it comes, so a full pipe never stalls the listener.
+    stdout: Option<std::thread::JoinHandle<String>>,
     url: String,
 }
 
@@ -139,6 +141,12 @@ impl Listen {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let stdout = std::thread::spawn(move || {
+            let mut text = String::new();
+            stdout.read_to_string(&mut text).unwrap();
+            text
+        });
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
         stderr.read_line(&mut line).unwrap();
@@ -151,6 +159,7 @@ impl Listen {
         Listen {
             child: Some(child),
             stderr,
+            stdout: Some(stdout),
             url,
         }
     }
@@ -159,14 +168,15 @@ impl Listen {
         self.url.strip_prefix("http://").unwrap()
     }
 
-    /// SIGTERM, then what it printed and how it exited.
-    fn stop(mut self) -> (Output, String) {
-        let child = self.child.take().unwrap();
+    /// SIGTERM, then how it exited and what it printed on stdout and stderr.
+    fn stop(mut self) -> (ExitStatus, String, String) {
+        let mut child = self.child.take().unwrap();
         terminate(&child);
-        let output = child.wait_with_output().unwrap();
+        let status = child.wait().unwrap();
+        let stdout = self.stdout.take().unwrap().join().unwrap();
         let mut stderr = String::new();
         self.stderr.read_to_string(&mut stderr).unwrap();
-        (output, stderr)
+        (status, stdout, stderr)
     }
 }
 
@@ -384,9 +394,8 @@ fn forwards_verified_deliveries_byte_for_byte_and_replays_them() {
     assert!((timestamp - unix_now()).abs() < 60);
     assert!(!String::from_utf8_lossy(&out.stderr).contains(SECRET));
 
-    let (output, stderr) = listen.stop();
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (status, stdout, stderr) = listen.stop();
+    assert_eq!(status.code(), Some(0), "{stderr}");
     let lines: Vec<&str> = stdout
         .lines()
         .filter(|l| !l.starts_with("    why:"))
@@ -404,7 +413,7 @@ fn forwards_verified_deliveries_byte_for_byte_and_replays_them() {
     );
     assert!(lines[1].contains("rejected signature_mismatch"), "{stdout}");
     assert!(stdout.contains("    why: "), "{stdout}");
-    for text in [stdout.as_ref(), stderr.as_str()] {
+    for text in [stdout.as_str(), stderr.as_str()] {
         assert!(!text.contains(SECRET));
         assert!(!text.contains(got[0].header("webhook-signature").unwrap()));
     }
@@ -439,8 +448,8 @@ fn a_body_over_the_cap_is_refused_unread_and_recorded() {
     let out = run(&["replay", &id, "--store", &store, "--to", &upstream.url]);
     assert_eq!(out.status.code(), Some(2), "nothing to replay");
 
-    let (output, _) = listen.stop();
-    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (_, stdout, _) = listen.stop();
+    let line: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         (line["status"].as_u64(), line["code"].as_str()),
         (Some(413), Some("invalid_body"))
@@ -467,9 +476,9 @@ fn sigterm_lets_the_delivery_in_flight_finish() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    let (output, stderr) = listen.stop();
+    let (status, _, stderr) = listen.stop();
     assert_eq!(sender.join().unwrap(), (202, "thanks".to_owned()));
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("stopped"), "{stderr}");
     let records = deliveries(&store, &[]);
     assert_eq!(records[0]["upstream_status"], 202);
@@ -565,8 +574,8 @@ fn concurrent_deliveries_are_handled_side_by_side() {
         started.elapsed()
     );
     assert_eq!(upstream.received().len(), 16);
-    let (output, _) = listen.stop();
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 16);
+    let (_, stdout, _) = listen.stop();
+    assert_eq!(stdout.lines().count(), 16);
 }
 
 /// `--replay-store`: a copy of a handled delivery is answered 200 and not
