@@ -2,6 +2,8 @@
 //! built binary listens on a loopback port, an upstream written here (that
 //! verifies with hooksig and keeps what it got) stands behind it.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStderr, Command, ExitStatus, Output, Stdio};
@@ -583,30 +585,10 @@ fn concurrent_deliveries_are_handled_side_by_side() {
 /// forwarded. Starts its own `redis-server` on a free loopback port.
 #[test]
 fn a_replay_store_keeps_copies_from_the_upstream() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port();
-    let mut redis = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server runs (apt-get install redis-server)");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let redis = common::Redis::start();
     let upstream = Upstream::start();
     let store = temp_store("replay-store");
-    let redis_url = format!("redis://127.0.0.1:{port}/0");
+    let redis_url = redis.url();
     let listen = Listen::start(&[
         "--forward",
         &upstream.url,
@@ -646,8 +628,6 @@ fn a_replay_store_keeps_copies_from_the_upstream() {
         ]
     );
     drop(listen);
-    let _ = redis.kill();
-    let _ = redis.wait();
 }
 
 /// The figures of the README's "Develop a receiver" section: what the
