@@ -269,6 +269,8 @@ pub(crate) fn read_body(
     let mut body = Vec::new();
     match framing {
         Framing::Length(length) => {
+            // The length is within the cap: room for it at once, not by doubling.
+            body.reserve_exact(length);
             reader
                 .take(length as u64)
                 .read_to_end(&mut body)

@@ -31,11 +31,12 @@ Answers: a verified delivery gets the upstream's status and body; a rejected one
 the error's status (401 or 400) and {\"code\": ..., \"message\": ...}, with the
 core's error code, and its diagnosis printed. The listener's own refusals use the
 same shape: 413 invalid_body (over --max-body), 431 headers_too_large (over 64 KiB
-or 128 headers), 400 bad_request (malformed or ambiguous framing: Content-Length
-with Transfer-Encoding, a coding other than chunked), 408 request_timeout (not
-sent within 30 s), 405 method_not_allowed (not a POST), 409 replayed (a copy being
-handled; a copy already handled is answered 200 and not forwarded), 502
-upstream_unreachable, 503 busy (64 deliveries in flight) or replay_store_unavailable.
+or 128 headers), 400 bad_request (malformed, or framed two ways: Content-Length
+with Transfer-Encoding), 501 bad_request (a transfer coding other than chunked),
+408 request_timeout (not sent within 30 s), 405 method_not_allowed (not a POST),
+409 replayed (a copy being handled; a copy already handled is answered 200 and not
+forwarded), 502 upstream_unreachable, 503 busy (64 deliveries in flight) or
+replay_store_unavailable.
 
 Forwarding: the exact body, every header but the hop-by-hop ones (Connection and
 those it names, Keep-Alive, Transfer-Encoding, TE, Trailer, Upgrade, Proxy-*,
@@ -76,7 +77,7 @@ pub(crate) struct ListenArgs {
     #[arg(long = "replay-store", value_name = "URL")]
     replay_store: Option<String>,
     /// Seconds a timestamp may be off, either direction (default 300).
-    #[arg(long)]
+    #[arg(long, value_name = "SECONDS")]
     tolerance: Option<u64>,
     /// The largest body taken, in bytes; a larger one is answered 413.
     #[arg(long = "max-body", value_name = "BYTES", default_value_t = http::DEFAULT_MAX_BODY)]

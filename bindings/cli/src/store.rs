@@ -321,7 +321,8 @@ pub(crate) struct DeliveriesArgs {
     #[arg(long, value_name = "FILE", default_value = DEFAULT_STORE)]
     store: String,
     /// Print one JSON array of objects (id, received_at, path, scheme, webhook_id,
-    /// event_types, verdict, code, message, diagnosis, status, upstream_status, upstream_ms).
+    /// event_types, verdict, code, message, diagnosis, status, upstream_status, upstream_ms,
+    /// duration_ms).
     #[arg(long)]
     json: bool,
     /// Show at most this many, newest first.
