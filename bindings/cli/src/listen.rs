@@ -280,8 +280,15 @@ impl Listener {
                 return;
             }
         };
-        let mut start = head.start.split(' ');
-        let (method, path) = (start.next().unwrap_or(""), start.next().unwrap_or("/"));
+        let (method, path) = match head.start.split(' ').collect::<Vec<_>>()[..] {
+            [method, path, version] if version.starts_with("HTTP/1.") => (method, path),
+            _ => {
+                let message = "the request line is not 'METHOD /path HTTP/1.1'";
+                http::respond_error(&stream, 400, "bad_request", message);
+                http::linger(&stream);
+                return;
+            }
+        };
         if method != "POST" {
             let message = format!("deliveries are POSTed; this was a {method}");
             http::respond_error(&stream, 405, "method_not_allowed", &message);

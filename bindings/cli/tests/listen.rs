@@ -705,3 +705,69 @@ fn sized_body(size: usize) -> Vec<u8> {
     body.extend_from_slice(b"\"}");
     body
 }
+
+/// Sends `request` as it is, closes the sending side, and returns the answer.
+fn raw(address: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let _ = stream.write_all(request);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Malformed and hostile requests get a status and a code, reach nothing,
+/// and the listener goes on serving.
+#[test]
+fn malformed_requests_are_answered_and_the_listener_goes_on() {
+    let upstream = Upstream::start();
+    let listen = Listen::start(&["--forward", &upstream.url, "--no-store"]);
+    let many_headers = format!("POST / HTTP/1.1\r\n{}\r\n", "X-A: b\r\n".repeat(200));
+    let huge_header = format!("POST / HTTP/1.1\r\nX-A: {}\r\n\r\n", "b".repeat(70_000));
+    let cases: [(&[u8], &str); 9] = [
+        (b"garbage\r\n\r\n", "400 Bad Request"),
+        (
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+            "405 Method Not Allowed",
+        ),
+        (b"POST / HTTP/1.1\r\nno colon\r\n\r\n", "400 Bad Request"),
+        (
+            many_headers.as_bytes(),
+            "431 Request Header Fields Too Large",
+        ),
+        (
+            huge_header.as_bytes(),
+            "431 Request Header Fields Too Large",
+        ),
+        (
+            b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc",
+            "400 Bad Request",
+        ),
+        (
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            "400 Bad Request",
+        ),
+        (
+            b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\nshort",
+            "400 Bad Request",
+        ),
+        (
+            b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+            "400 Bad Request",
+        ),
+    ];
+    for (request, status) in cases {
+        let answer = raw(listen.address(), request);
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}\r\n")),
+            "{answer}"
+        );
+        assert!(answer.contains("\"code\":"), "{answer}");
+    }
+    assert!(upstream.received().is_empty());
+    let body = b"{\"type\":\"invoice.paid\"}";
+    let headers = signed(body, "msg_after", unix_now());
+    assert_eq!(post(listen.address(), "/", &headers, body).0, 202);
+    let (status, _, stderr) = listen.stop();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+}
