@@ -4,8 +4,12 @@
 //! bad ciphertext / non-2xx, 2 usage or configuration error.
 
 mod demo;
+mod http;
+mod listen;
+mod replay_cmd;
 mod route;
 mod send;
+mod store;
 
 use clap::{Args, Parser, Subcommand};
 use hooksig::{RedisStore, ReplayGuard, Scheme, SignOptions, Verifier, unix_now};
@@ -36,6 +40,13 @@ enum Command {
     Decrypt(route::DecryptArgs),
     /// POST a signed sample event (or --body-file) to a local receiver and print the status.
     Send(SendArgs),
+    /// Verify deliveries on a port, forward the verified ones to an app byte for
+    /// byte, and record them all (a local receiver's loop, or a sidecar).
+    Listen(listen::ListenArgs),
+    /// List the deliveries `hooksig listen` recorded, newest first.
+    Deliveries(store::DeliveriesArgs),
+    /// Send a recorded delivery again, as received or re-signed (--resign).
+    Replay(replay_cmd::ReplayArgs),
     /// Sign sample events for every provider, verify them, and show tampered ones rejected.
     Demo,
     /// Print a fresh key from the system's random source: a whsk_ signing key and its
@@ -101,6 +112,10 @@ struct SecretArgs {
 }
 
 impl SecretArgs {
+    fn is_empty(&self) -> bool {
+        self.secret_env.is_empty() && self.secret.is_empty()
+    }
+
     fn collect(&self) -> Result<Vec<String>, Failure> {
         let mut secrets = Vec::new();
         for var in &self.secret_env {
@@ -242,6 +257,9 @@ fn main() -> ExitCode {
         Command::Match(args) => route::run_match(args),
         Command::Decrypt(args) => route::run_decrypt(args),
         Command::Send(args) => send::run(args),
+        Command::Listen(args) => listen::run(args),
+        Command::Deliveries(args) => store::run_deliveries(args),
+        Command::Replay(args) => replay_cmd::run(args),
         Command::Demo => demo::run(),
         Command::Keygen(args) => keygen(args),
     };
