@@ -573,3 +573,75 @@ def test_adapters_claim_complete_and_release(framework: str, store: str, request
         body = b'{"adapter": "redis down"}'
         assert post(github(body), body) == (503, "replay_store_unavailable")
         assert handler.calls == 5
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "django async"])
+def test_async_adapters_wait_on_redis_off_the_event_loop(framework: str, redis: Redis) -> None:
+    """A stalled Redis (SIGSTOP) holds a guarded webhook for the store's timeout;
+    meanwhile the event loop goes on ticking every 10 ms."""
+    import asyncio
+
+    verifier = hooksig.Verifier("github", SECRET, replay=hooksig.ReplayStore.redis(redis.url, timeout=0.5))
+    body = b'{"loop": "free"}'
+    headers = github(body)
+
+    async def fastapi_webhook() -> int:
+        from starlette.exceptions import HTTPException
+        from starlette.requests import Request
+
+        from hooksig.fastapi import verify_webhook
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        scope = {"type": "http", "method": "POST", "path": "/", "query_string": b""}
+        scope["headers"] = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        try:
+            await verify_webhook(verifier)(Request(scope, receive)).__anext__()
+        except HTTPException as error:
+            return error.status_code
+        return 200
+
+    async def django_webhook() -> int:
+        from test_adapters import _django
+
+        _django()
+        from django.http import HttpRequest, HttpResponse
+        from django.test import AsyncRequestFactory
+
+        from hooksig.django import verify_webhook
+
+        @verify_webhook(verifier)
+        async def view(request: HttpRequest) -> HttpResponse:
+            return HttpResponse("handled")
+
+        request = AsyncRequestFactory().post("/hook", data=body, content_type="application/json", headers=headers)
+        response: HttpResponse = await view(request)
+        return response.status_code
+
+    async def probe() -> tuple[int, float, float]:
+        ticks: list[float] = []
+        done = asyncio.Event()
+
+        async def tick() -> None:
+            while not done.is_set():
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        ticker = asyncio.create_task(tick())
+        start = time.monotonic()
+        try:
+            status = await (fastapi_webhook() if framework == "fastapi" else django_webhook())
+        finally:
+            done.set()
+            await ticker
+        return status, time.monotonic() - start, max(b - a for a, b in zip(ticks, ticks[1:]))
+
+    redis.process.send_signal(19)  # SIGSTOP
+    try:
+        status, waited, longest_gap = asyncio.run(probe())
+    finally:
+        redis.process.send_signal(18)  # SIGCONT
+    assert status == 503
+    assert waited >= 0.45
+    assert longest_gap < 0.25, f"the event loop stalled {longest_gap:.3f} s"
