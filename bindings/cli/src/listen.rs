@@ -18,7 +18,7 @@ use hooksig::{RedisStore, ReplayGuard, Verifier, unix_now};
 
 use crate::http::{self, Framing, Head, HttpError, Target};
 use crate::store::{DEFAULT_STORE, Record, Store, Summary, now_ms};
-use crate::{Failure, SecretArgs, parse_scheme};
+use crate::{Exit, SecretArgs, parse_scheme};
 
 /// Connections handled at once; more are answered 503 at once.
 const MAX_IN_FLIGHT: usize = 64;
@@ -117,12 +117,12 @@ impl Answer {
     }
 }
 
-pub(crate) fn run(args: ListenArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: ListenArgs) -> Result<(), Exit> {
     let mut verifier = Verifier::new(parse_scheme(&args.scheme)?, &args.secrets.collect()?)?;
     if let Some(tolerance) = args.tolerance {
         verifier = verifier.with_tolerance(tolerance);
     }
-    let forward = Target::parse("--forward", &args.forward).map_err(Failure::usage)?;
+    let forward = Target::parse("--forward", &args.forward).map_err(Exit::usage)?;
     let guard = match &args.replay_store {
         Some(url) => Some(ReplayGuard::new(RedisStore::new(url)?)),
         None => None,
@@ -134,16 +134,16 @@ pub(crate) fn run(args: ListenArgs) -> Result<(), Failure> {
     let socket = TcpListener::bind((args.bind, args.port)).map_err(|e| {
         let address = SocketAddr::from((args.bind, args.port));
         match e.kind() {
-            std::io::ErrorKind::AddrInUse => Failure::usage(format!(
+            std::io::ErrorKind::AddrInUse => Exit::usage(format!(
                 "port {} is taken: another process listens on {address} (stop it, or pick another --port)",
                 args.port
             )),
-            _ => Failure::usage(format!("cannot listen on {address}: {e}")),
+            _ => Exit::usage(format!("cannot listen on {address}: {e}")),
         }
     })?;
     let address = socket
         .local_addr()
-        .map_err(|e| Failure::usage(format!("cannot listen: {e}")))?;
+        .map_err(|e| Exit::usage(format!("cannot listen: {e}")))?;
     let records = match &store {
         Some(_) => format!("recording in {}", args.store),
         None => "recording nothing".to_owned(),
@@ -162,7 +162,7 @@ pub(crate) fn run(args: ListenArgs) -> Result<(), Failure> {
         // accept() does not return on a signal: a connection wakes it up.
         let _ = TcpStream::connect_timeout(&wake_address(address), Duration::from_secs(1));
     })
-    .map_err(|e| Failure::usage(format!("cannot handle signals: {e}")))?;
+    .map_err(|e| Exit::usage(format!("cannot handle signals: {e}")))?;
 
     let listener = Arc::new(Listener {
         verifier,

@@ -6,7 +6,7 @@ use hooksig::SignOptions;
 
 use crate::http::{self, Target};
 use crate::store::{DEFAULT_STORE, Store};
-use crate::{Failure, SecretArgs, parse_scheme};
+use crate::{Exit, SecretArgs, parse_scheme};
 
 #[derive(Args)]
 #[command(after_help = "\
@@ -32,17 +32,17 @@ pub(crate) struct ReplayArgs {
     secrets: SecretArgs,
 }
 
-pub(crate) fn run(args: ReplayArgs) -> Result<(), Failure> {
-    let target = Target::parse("--to", &args.to).map_err(Failure::usage)?;
+pub(crate) fn run(args: ReplayArgs) -> Result<(), Exit> {
+    let target = Target::parse("--to", &args.to).map_err(Exit::usage)?;
     let record = Store::open(&args.store)?.load(args.id)?;
     let body = record.body.ok_or_else(|| {
-        Failure::usage(format!(
+        Exit::usage(format!(
             "delivery {} was refused before its body was read: there is nothing to replay",
             args.id
         ))
     })?;
     let recorded = http::parse_header_lines(&record.headers)
-        .map_err(|e| Failure::usage(format!("the recorded headers: {}", e.message)))?;
+        .map_err(|e| Exit::usage(format!("the recorded headers: {}", e.message)))?;
     let mut headers = http::end_to_end(&recorded);
     if args.resign {
         let scheme = parse_scheme(&record.summary.scheme)?;
@@ -61,14 +61,14 @@ pub(crate) fn run(args: ReplayArgs) -> Result<(), Failure> {
         headers.retain(|(name, _)| !fresh.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
         headers.extend(fresh.into_iter().map(|(n, v)| (n, v.into_bytes())));
     } else if !args.secrets.is_empty() {
-        return Err(Failure::usage("a secret is only used with --resign"));
+        return Err(Exit::usage("a secret is only used with --resign"));
     }
     let path = target.path_for(&record.summary.path);
     let response = http::post(&target, &path, &headers, &body, http::DEFAULT_MAX_BODY)
-        .map_err(|e| Failure::usage(format!("cannot reach {}: {e}", args.to)))?;
+        .map_err(|e| Exit::usage(format!("cannot reach {}: {e}", args.to)))?;
     println!("{}", response.status);
     match (200..300).contains(&response.status) {
         true => Ok(()),
-        false => Err(Failure::rejected()),
+        false => Err(Exit::rejected()),
     }
 }

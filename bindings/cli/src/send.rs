@@ -2,13 +2,13 @@
 //! receiver on this machine. Plain HTTP/1.1 over a socket: a test tool for
 //! local receivers needs no TLS stack.
 
-use crate::{Failure, SendArgs, http, parse_headers, parse_scheme, read_body};
+use crate::{Exit, SendArgs, http, parse_headers, parse_scheme, read_body};
 use hooksig::{SignOptions, samples};
 
-pub(crate) fn run(args: SendArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: SendArgs) -> Result<(), Exit> {
     let scheme = parse_scheme(&args.scheme)?;
     let secrets = args.secrets.collect()?;
-    let target = http::Target::parse("--url", &args.url).map_err(Failure::usage)?;
+    let target = http::Target::parse("--url", &args.url).map_err(Exit::usage)?;
     let event = args
         .event
         .clone()
@@ -45,13 +45,13 @@ pub(crate) fn run(args: SendArgs) -> Result<(), Failure> {
         &body,
         http::DEFAULT_MAX_BODY,
     )
-    .map_err(|e| Failure::usage(format!("cannot reach {}: {e}", args.url)))?
+    .map_err(|e| Exit::usage(format!("cannot reach {}: {e}", args.url)))?
     .status;
     println!("{status}");
     if (200..300).contains(&status) {
         Ok(())
     } else {
-        Err(Failure::rejected())
+        Err(Exit::rejected())
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use clap::Args;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::Failure;
+use crate::Exit;
 
 /// The file `listen` records into unless told otherwise.
 pub(crate) const DEFAULT_STORE: &str = "hooksig-deliveries.sqlite";
@@ -129,9 +129,9 @@ pub(crate) struct Store {
 
 impl Store {
     /// Opens `path` for recording, creating it (owner-only) and its table.
-    pub(crate) fn create(path: &str) -> Result<Store, Failure> {
+    pub(crate) fn create(path: &str) -> Result<Store, Exit> {
         let cannot = |e: &dyn std::fmt::Display| {
-            Failure::usage(format!("cannot open the delivery records {path}: {e}"))
+            Exit::usage(format!("cannot open the delivery records {path}: {e}"))
         };
         create_private(path).map_err(|e| cannot(&e))?;
         let connection = Connection::open(path).map_err(|e| cannot(&e))?;
@@ -145,9 +145,9 @@ impl Store {
     }
 
     /// Opens an existing records file.
-    pub(crate) fn open(path: &str) -> Result<Store, Failure> {
+    pub(crate) fn open(path: &str) -> Result<Store, Exit> {
         let cannot = |e: &dyn std::fmt::Display| {
-            Failure::usage(format!("cannot read the delivery records {path}: {e}"))
+            Exit::usage(format!("cannot read the delivery records {path}: {e}"))
         };
         if !std::path::Path::new(path).is_file() {
             return Err(cannot(
@@ -229,7 +229,7 @@ impl Store {
     }
 
     /// The record `id`, headers and body included.
-    pub(crate) fn load(&self, id: i64) -> Result<Record, Failure> {
+    pub(crate) fn load(&self, id: i64) -> Result<Record, Exit> {
         self.connection()
             .query_row(
                 &format!("SELECT {SUMMARY_COLUMNS}, headers, body FROM deliveries WHERE id = ?1"),
@@ -243,8 +243,8 @@ impl Store {
                 },
             )
             .optional()
-            .map_err(|e| Failure::usage(format!("cannot read delivery {id}: {e}")))?
-            .ok_or_else(|| Failure::usage(format!("no delivery {id} in the records")))
+            .map_err(|e| Exit::usage(format!("cannot read delivery {id}: {e}")))?
+            .ok_or_else(|| Exit::usage(format!("no delivery {id} in the records")))
     }
 }
 
@@ -334,10 +334,10 @@ pub(crate) struct DeliveriesArgs {
 }
 
 /// `hooksig deliveries`: the records, newest first.
-pub(crate) fn run_deliveries(args: DeliveriesArgs) -> Result<(), Failure> {
+pub(crate) fn run_deliveries(args: DeliveriesArgs) -> Result<(), Exit> {
     let store = Store::open(&args.store)?;
     let records = store.list(args.limit, args.failed).map_err(|e| {
-        Failure::usage(format!(
+        Exit::usage(format!(
             "cannot read the delivery records {}: {e}",
             args.store
         ))

@@ -44,24 +44,24 @@ pub fn type_name(value: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_owned())
 }
 
-/// Outcome of a conversion: a core error for bad input, or a Python error that
+/// Why a conversion failed: a core error for bad input, or a Python error that
 /// must propagate untouched.
-pub enum Failure {
+pub enum ConversionError {
     Input(hooksig::Error),
     Python(PyErr),
 }
 
-impl From<hooksig::Error> for Failure {
+impl From<hooksig::Error> for ConversionError {
     fn from(err: hooksig::Error) -> Self {
-        Failure::Input(err)
+        ConversionError::Input(err)
     }
 }
 
-impl From<Failure> for PyErr {
-    fn from(failure: Failure) -> PyErr {
+impl From<ConversionError> for PyErr {
+    fn from(failure: ConversionError) -> PyErr {
         match failure {
-            Failure::Input(err) => crate::errors::Error(err).into(),
-            Failure::Python(err) => err,
+            ConversionError::Input(err) => crate::errors::Error(err).into(),
+            ConversionError::Python(err) => err,
         }
     }
 }
@@ -69,9 +69,9 @@ impl From<Failure> for PyErr {
 /// Python errors raised by user code while we walk a mapping (a broken
 /// `items()`, an iterator that throws) become `malformed_header`; anything
 /// that is not an `Exception` (KeyboardInterrupt, SystemExit) passes through.
-fn python(err: PyErr, py: Python<'_>) -> Failure {
+fn python(err: PyErr, py: Python<'_>) -> ConversionError {
     if err.is_instance_of::<PyException>(py) {
-        Failure::Input(malformed(
+        ConversionError::Input(malformed(
             HEADERS_ARGUMENT,
             format!(
                 "reading the headers raised {}",
@@ -79,7 +79,7 @@ fn python(err: PyErr, py: Python<'_>) -> Failure {
             ),
         ))
     } else {
-        Failure::Python(err)
+        ConversionError::Python(err)
     }
 }
 
@@ -170,7 +170,7 @@ impl<'py> RawHeaders<'py> {
     /// Reads headers given as a `dict`, any mapping with `items()` (Werkzeug
     /// `EnvironHeaders`, Starlette `Headers`, Django `request.headers`,
     /// `email.message.Message`), or an iterable of `(name, value)` pairs.
-    pub fn collect(headers: &Bound<'py, PyAny>) -> Result<Self, Failure> {
+    pub fn collect(headers: &Bound<'py, PyAny>) -> Result<Self, ConversionError> {
         let py = headers.py();
         let mut raw = RawHeaders(Vec::new());
         if let Ok(dict) = headers.cast::<PyDict>() {
@@ -209,7 +209,11 @@ impl<'py> RawHeaders<'py> {
 
     /// Several values for one name (as multi-dicts and Node-style objects give
     /// them) become repeated pairs; core decides what repetition means.
-    fn push(&mut self, name: Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> Result<(), Failure> {
+    fn push(
+        &mut self,
+        name: Bound<'py, PyAny>,
+        value: Bound<'py, PyAny>,
+    ) -> Result<(), ConversionError> {
         if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
             let py = value.py();
             let name = utf8(name);

@@ -9,7 +9,7 @@ mod errors;
 mod events;
 mod replay;
 
-use convert::Failure;
+use convert::ConversionError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use replay::ReplayStore;
@@ -20,17 +20,17 @@ use zeroize::Zeroizing;
 /// handing the GIL back and forth costs more than the hashing it frees.
 const DETACH_THRESHOLD: usize = 16 * 1024;
 
-fn invalid_scheme(reason: String) -> Failure {
-    Failure::Input(hooksig::Error::InvalidScheme { reason })
+fn invalid_scheme(reason: String) -> ConversionError {
+    ConversionError::Input(hooksig::Error::InvalidScheme { reason })
 }
 
-fn invalid_secret(reason: String) -> Failure {
-    Failure::Input(hooksig::Error::InvalidSecret { reason })
+fn invalid_secret(reason: String) -> ConversionError {
+    ConversionError::Input(hooksig::Error::InvalidSecret { reason })
 }
 
 /// A scheme given as a built-in name, a custom-scheme `dict`, or that
 /// definition as a JSON string.
-fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
+fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, ConversionError> {
     if let Ok(text) = value.cast::<PyString>() {
         let text = text
             .to_cow()
@@ -64,7 +64,7 @@ fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
 /// on drop (the Python object it came from is Python's to manage).
 type SecretText = Zeroizing<String>;
 
-fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, Failure> {
+fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, ConversionError> {
     if let Ok(text) = value.cast::<PyString>() {
         return text
             .to_cow()
@@ -84,11 +84,11 @@ fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, Failure> {
 }
 
 /// One secret, or a list of them (newest first) during key rotation.
-fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<SecretText>, Failure> {
+fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<SecretText>, ConversionError> {
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut secrets = Vec::new();
-        for item in value.try_iter().map_err(Failure::Python)? {
-            secrets.push(secret(&item.map_err(Failure::Python)?)?);
+        for item in value.try_iter().map_err(ConversionError::Python)? {
+            secrets.push(secret(&item.map_err(ConversionError::Python)?)?);
         }
         return Ok(secrets);
     }

@@ -5,7 +5,7 @@
 //! fail-open travel with the store, so every `Verifier` sharing one store
 //! treats an outage the same way.
 
-use crate::convert::{self, Failure};
+use crate::convert::{self, ConversionError};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -268,10 +268,10 @@ impl ReplayStore {
 
 /// The `replay=` argument of `Verifier`: a `ReplayStore`, or a Python object
 /// with the three methods (wrapped as `ReplayStore.custom(store)`).
-pub fn store(value: &Bound<'_, PyAny>) -> Result<Py<ReplayStore>, Failure> {
+pub fn store(value: &Bound<'_, PyAny>) -> Result<Py<ReplayStore>, ConversionError> {
     if let Ok(store) = value.cast::<ReplayStore>() {
         return Ok(store.clone().unbind());
     }
-    let store = ReplayStore::custom(value, None, false).map_err(Failure::Python)?;
-    Py::new(value.py(), store).map_err(Failure::Python)
+    let store = ReplayStore::custom(value, None, false).map_err(ConversionError::Python)?;
+    Py::new(value.py(), store).map_err(ConversionError::Python)
 }
