@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install what they need themselves.
-.PHONY: demo test bench fuzz ct
+.PHONY: demo test bench fuzz ct version
 
 demo:
 	bash scripts/demo
@@ -21,3 +21,9 @@ fuzz:
 # Timing-leak check (dudect-style Welch t-tests) of verify; not a CI gate.
 ct:
 	cargo run --release --quiet -p hooksig-ct
+
+# Sets the release version (V=x.y.z) in release.env and every manifest, with
+# release.env's repository URL and the license files in every package.
+version:
+	@test -n "$(V)" || { echo "usage: make version V=x.y.z" >&2; exit 2; }
+	python3 scripts/version $(V)

@@ -27,3 +27,18 @@ apt_ensure() {
 hooksig_cli() {
   (cd "$ROOT" && cargo build --release --quiet -p hooksig-cli) >&2 && echo "$ROOT/target/release/hooksig"
 }
+
+# The napi-rs CLI (pinned), installed once under target/ and printed as a path.
+# Not a devDependency of bindings/node: installing those would also resolve the
+# package's own dependencies (hooksig-wasm, the platform packages), which the
+# registry has only once they are published.
+NAPI_CLI_VERSION=3.10.12
+napi_cli() {
+  local tools="$ROOT/target/node-tools"
+  if ! grep -qs "\"version\": \"$NAPI_CLI_VERSION\"" "$tools/node_modules/@napi-rs/cli/package.json"; then
+    say "npm install @napi-rs/cli $NAPI_CLI_VERSION (into $tools)" >&2
+    mkdir -p "$tools"
+    npm install --silent --no-audit --no-fund --no-save --prefix "$tools" "@napi-rs/cli@$NAPI_CLI_VERSION" >&2
+  fi
+  echo "$tools/node_modules/.bin/napi"
+}

@@ -5,11 +5,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 cd "$ROOT/bindings/node"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-save --no-audit --no-fund --loglevel=error
-fi
-# Rebuild only when a Rust source is newer than the addon.
-if [ ! -f hooksig.node ] || [ -n "$(find src "$ROOT/core/src" Cargo.toml -newer hooksig.node -print -quit)" ]; then
-  npx napi build --release --dts native.d.ts --no-const-enum >&2
+# index.js loads ./hooksig.<platform>.node (napi-rs's loader, native.js) in this
+# tree. Rebuild only when a Rust source is newer than the addon.
+addon="$(ls hooksig.*.node 2>/dev/null | head -n1)"
+if [ -z "$addon" ] || [ -n "$(find src "$ROOT/core/src" Cargo.toml -newer "$addon" -print -quit)" ]; then
+  "$(napi_cli)" build --release --platform --js native.js --dts native.d.ts --no-const-enum >&2
 fi
 node demo.mjs

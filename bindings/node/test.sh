@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the addon (release), packs the npm tarball, installs it into a fresh
-# project under target/ with the libraries it is tested against, and runs every
-# test there: the shared API test (vectors, bad input, export drift), the
-# Node-only tests (thread pool, Express, Fastify, interop), the type check, and
-# both examples driven by `hooksig send`. Also fails when the generated
-# native.d.ts drifts from the committed one.
+# Builds the addon (release), packs the npm packages as published (hooksig, its
+# platform package, hooksig-wasm), installs them into a fresh project under
+# target/ with the libraries they are tested against, and runs every test
+# there: the backend in use (native), the shared API test (vectors, bad input,
+# export drift), the Node-only tests (thread pool, Express, Fastify, interop),
+# the type check, and both examples driven by `hooksig send`. Also fails when
+# the generated native.d.ts or loader drifts from the committed one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
@@ -27,6 +28,6 @@ say "node: node --test on the installed package"
 HOOKSIG_CLI="$(hooksig_cli)"
 export HOOKSIG_CLI
 export HOOKSIG_VECTORS="$ROOT/tests/vectors"
-node --test --test-reporter=spec \
-  test/api.shared.test.mjs test/node.test.mjs \
+HOOKSIG_EXPECT_BACKEND=native node --test --test-reporter=spec \
+  test/backend.test.mjs test/api.shared.test.mjs test/node.test.mjs \
   examples/node-express/test/receiver.test.mjs examples/node-fastify/test/receiver.test.mjs

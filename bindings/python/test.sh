@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"   # gives $ROOT, say, apt_ensure, hooksig_cli
 source "$ROOT/bindings/python/env.sh"
 
+apt_ensure redis-server   # test_replay.py and the python-replay example start their own
 wheel="$(python_wheel)"
 say "hooksig CLI (for the examples' tests)"
 HOOKSIG_CLI="$(hooksig_cli)"

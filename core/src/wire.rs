@@ -23,8 +23,9 @@
 
 use crate::error::{Error, Result};
 use crate::replay::{Delivery, ReplayGuard};
+use crate::scheme::Scheme;
 use crate::sign::{SignOptions, sign};
-use crate::{Scheme, Verified, Verifier};
+use crate::verify::{Verified, Verifier};
 use std::borrow::Cow;
 use std::ffi::CStr;
 use std::time::Duration;

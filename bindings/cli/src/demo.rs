@@ -1,7 +1,7 @@
 //! `hooksig demo`: per provider, a signed sample verified, a tampered copy
 //! rejected with its code, and one classic integration mistake diagnosed.
 
-use crate::Failure;
+use crate::Exit;
 use hooksig::{Scheme, SignOptions, Verifier, samples, unix_now};
 
 /// A realistic mistake per provider, applied to the signed request.
@@ -26,7 +26,7 @@ fn demo_secret(scheme: &Scheme) -> &'static str {
     }
 }
 
-pub(crate) fn run() -> Result<(), Failure> {
+pub(crate) fn run() -> Result<(), Exit> {
     let now = unix_now();
     println!(
         "hooksig demo: per provider, sign a sample event, verify it, reject a tampered copy, diagnose a mistake\n"
@@ -75,7 +75,7 @@ pub(crate) fn run() -> Result<(), Failure> {
     if failures == 0 {
         Ok(())
     } else {
-        Err(Failure::usage(format!(
+        Err(Exit::usage(format!(
             "{failures} demo step(s) behaved unexpectedly"
         )))
     }

@@ -4,8 +4,12 @@
 //! bad ciphertext / non-2xx, 2 usage or configuration error.
 
 mod demo;
+mod http;
+mod listen;
+mod replay_cmd;
 mod route;
 mod send;
+mod store;
 
 use clap::{Args, Parser, Subcommand};
 use hooksig::{RedisStore, ReplayGuard, Scheme, SignOptions, Verifier, unix_now};
@@ -36,6 +40,13 @@ enum Command {
     Decrypt(route::DecryptArgs),
     /// POST a signed sample event (or --body-file) to a local receiver and print the status.
     Send(SendArgs),
+    /// Verify deliveries on a port, forward the verified ones to an app byte for
+    /// byte, and record them all (a local receiver's loop, or a sidecar).
+    Listen(listen::ListenArgs),
+    /// List the deliveries `hooksig listen` recorded, newest first.
+    Deliveries(store::DeliveriesArgs),
+    /// Send a recorded delivery again, as received or re-signed (--resign).
+    Replay(replay_cmd::ReplayArgs),
     /// Sign sample events for every provider, verify them, and show tampered ones rejected.
     Demo,
     /// Print a fresh key from the system's random source: a whsk_ signing key and its
@@ -57,7 +68,7 @@ struct KeygenArgs {
 }
 
 /// `keygen`: the sender keeps whsk_ and whsec_; receivers get whpk_ (or the whsec_).
-fn keygen(args: KeygenArgs) -> Result<(), Failure> {
+fn keygen(args: KeygenArgs) -> Result<(), Exit> {
     let scheme: Scheme = args.scheme.parse()?;
     let ed25519 = matches!(scheme, Scheme::Standard) && !args.hmac;
     let keys: Vec<(&str, String)> = if ed25519 {
@@ -101,13 +112,17 @@ struct SecretArgs {
 }
 
 impl SecretArgs {
-    fn collect(&self) -> Result<Vec<String>, Failure> {
+    fn is_empty(&self) -> bool {
+        self.secret_env.is_empty() && self.secret.is_empty()
+    }
+
+    fn collect(&self) -> Result<Vec<String>, Exit> {
         let mut secrets = Vec::new();
         for var in &self.secret_env {
             match std::env::var(var) {
                 Ok(value) => secrets.push(value),
                 Err(_) => {
-                    return Err(Failure::usage(format!(
+                    return Err(Exit::usage(format!(
                         "environment variable {var} is not set (or not UTF-8)"
                     )));
                 }
@@ -120,7 +135,7 @@ impl SecretArgs {
             secrets.extend(self.secret.iter().cloned());
         }
         if secrets.is_empty() {
-            return Err(Failure::usage(
+            return Err(Exit::usage(
                 "give a secret with --secret-env VAR (or --secret)",
             ));
         }
@@ -208,29 +223,29 @@ struct SendArgs {
 }
 
 /// Why a command did not succeed, and with which exit status.
-pub(crate) struct Failure {
+pub(crate) struct Exit {
     status: u8,
     message: Option<String>,
 }
 
-impl Failure {
-    pub(crate) fn usage(message: impl Into<String>) -> Failure {
-        Failure {
+impl Exit {
+    pub(crate) fn usage(message: impl Into<String>) -> Exit {
+        Exit {
             status: 2,
             message: Some(message.into()),
         }
     }
-    pub(crate) fn rejected() -> Failure {
-        Failure {
+    pub(crate) fn rejected() -> Exit {
+        Exit {
             status: 1,
             message: None,
         }
     }
 }
 
-impl From<hooksig::Error> for Failure {
-    fn from(err: hooksig::Error) -> Failure {
-        Failure::usage(format!("{} ({})", err, err.code()))
+impl From<hooksig::Error> for Exit {
+    fn from(err: hooksig::Error) -> Exit {
+        Exit::usage(format!("{} ({})", err, err.code()))
     }
 }
 
@@ -242,6 +257,9 @@ fn main() -> ExitCode {
         Command::Match(args) => route::run_match(args),
         Command::Decrypt(args) => route::run_decrypt(args),
         Command::Send(args) => send::run(args),
+        Command::Listen(args) => listen::run(args),
+        Command::Deliveries(args) => store::run_deliveries(args),
+        Command::Replay(args) => replay_cmd::run(args),
         Command::Demo => demo::run(),
         Command::Keygen(args) => keygen(args),
     };
@@ -256,18 +274,18 @@ fn main() -> ExitCode {
     }
 }
 
-pub(crate) fn parse_scheme(text: &str) -> Result<Scheme, Failure> {
-    text.parse::<Scheme>().map_err(Failure::from)
+pub(crate) fn parse_scheme(text: &str) -> Result<Scheme, Exit> {
+    text.parse::<Scheme>().map_err(Exit::from)
 }
 
-pub(crate) fn read_body(file: Option<&str>) -> Result<Vec<u8>, Failure> {
+pub(crate) fn read_body(file: Option<&str>) -> Result<Vec<u8>, Exit> {
     let mut body = Vec::new();
     let result = match file {
         Some("-") | None => std::io::stdin().read_to_end(&mut body).map(|_| ()),
         Some(path) => std::fs::read(path).map(|b| body = b),
     };
     result.map_err(|e| {
-        Failure::usage(format!(
+        Exit::usage(format!(
             "cannot read the body from {}: {e}",
             file.unwrap_or("stdin")
         ))
@@ -275,20 +293,20 @@ pub(crate) fn read_body(file: Option<&str>) -> Result<Vec<u8>, Failure> {
     Ok(body)
 }
 
-pub(crate) fn parse_headers(raw: &[String]) -> Result<Vec<(String, String)>, Failure> {
+pub(crate) fn parse_headers(raw: &[String]) -> Result<Vec<(String, String)>, Exit> {
     raw.iter()
         .map(|h| match h.split_once(':') {
             Some((name, value)) if !name.trim().is_empty() => {
                 Ok((name.trim().to_owned(), value.trim().to_owned()))
             }
-            _ => Err(Failure::usage(format!(
+            _ => Err(Exit::usage(format!(
                 "header {h:?} is not of the form 'Name: value'"
             ))),
         })
         .collect()
 }
 
-fn sign(args: SignArgs) -> Result<(), Failure> {
+fn sign(args: SignArgs) -> Result<(), Exit> {
     let scheme = parse_scheme(&args.scheme)?;
     let secrets = args.secrets.collect()?;
     let body = read_body(args.body_file.as_deref())?;
@@ -312,19 +330,19 @@ fn sign(args: SignArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn verify(args: VerifyArgs) -> Result<(), Failure> {
-    let report_config_error = |err: hooksig::Error| -> Failure {
+fn verify(args: VerifyArgs) -> Result<(), Exit> {
+    let report_config_error = |err: hooksig::Error| -> Exit {
         if args.json {
             println!(
                 "{}",
                 serde_json::json!({ "ok": false, "code": err.code(), "message": err.to_string() })
             );
-            Failure {
+            Exit {
                 status: 2,
                 message: None,
             }
         } else {
-            Failure::from(err)
+            Exit::from(err)
         }
     };
     let scheme = args.scheme.parse::<Scheme>().map_err(report_config_error)?;
@@ -397,7 +415,7 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
                     println!("why: {e}");
                 }
             }
-            Err(Failure::rejected())
+            Err(Exit::rejected())
         }
     }
 }

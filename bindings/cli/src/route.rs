@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Args;
 use hooksig::{Catalog, EventMatcher, tratta};
 
-use crate::{Failure, SecretArgs, read_body};
+use crate::{Exit, SecretArgs, read_body};
 
 #[derive(Args)]
 pub(crate) struct MatchArgs {
@@ -30,7 +30,7 @@ pub(crate) struct MatchArgs {
 
 /// Prints, per type, the indexes of the patterns that match it; fails with
 /// status 1 when some type matches none.
-pub(crate) fn run_match(args: MatchArgs) -> Result<(), Failure> {
+pub(crate) fn run_match(args: MatchArgs) -> Result<(), Exit> {
     let matcher = EventMatcher::new(&args.patterns, args.scope)?;
     if let Some(provider) = &args.catalog {
         let catalog = Catalog::for_provider(provider)?;
@@ -62,7 +62,7 @@ pub(crate) fn run_match(args: MatchArgs) -> Result<(), Failure> {
     if routed.iter().all(|(_, m)| !m.is_empty()) {
         Ok(())
     } else {
-        Err(Failure::rejected())
+        Err(Exit::rejected())
     }
 }
 
@@ -76,10 +76,10 @@ pub(crate) struct DecryptArgs {
 }
 
 /// Writes the plaintext of a Tratta payload to stdout, byte for byte.
-pub(crate) fn run_decrypt(args: DecryptArgs) -> Result<(), Failure> {
+pub(crate) fn run_decrypt(args: DecryptArgs) -> Result<(), Exit> {
     let secrets = args.secrets.collect()?;
     let [secret] = secrets.as_slice() else {
-        return Err(Failure::usage("decrypt takes exactly one secret"));
+        return Err(Exit::usage("decrypt takes exactly one secret"));
     };
     let data = read_body(args.body_file.as_deref())?;
     match tratta::decrypt(secret, &data) {
@@ -88,11 +88,11 @@ pub(crate) fn run_decrypt(args: DecryptArgs) -> Result<(), Failure> {
             stdout
                 .write_all(&plaintext)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| Failure::usage(format!("cannot write the plaintext: {e}")))
+                .map_err(|e| Exit::usage(format!("cannot write the plaintext: {e}")))
         }
         Err(err) => {
             eprintln!("hooksig: {err} ({})", err.code());
-            Err(Failure::rejected())
+            Err(Exit::rejected())
         }
     }
 }

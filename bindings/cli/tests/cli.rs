@@ -1,5 +1,7 @@
 //! The CLI's contract: the outputs and exit codes the README's "Command line" section gives.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
@@ -391,23 +393,8 @@ fn keygen_pairs_sign_and_verify_v1a() {
 /// Starts its own `redis-server` on a free loopback port.
 #[test]
 fn verify_with_a_replay_store_accepts_a_delivery_once() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port();
-    let mut server = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server runs (apt-get install redis-server)");
-    let url = format!("redis://127.0.0.1:{port}/0");
+    let server = common::Redis::start();
+    let url = server.url();
     let headers = signed_headers(b"{}");
     let args = |url: &str| {
         let mut a: Vec<String> = [
@@ -447,8 +434,7 @@ fn verify_with_a_replay_store_accepts_a_delivery_once() {
         "{}",
         stdout(&copy)
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let down = run(&url);
     assert_eq!(down.status.code(), Some(2));
     assert!(

@@ -482,7 +482,8 @@ test("the error classes are the core's table, as the addon reports it", async ()
   const { createRequire } = await import('node:module');
   const { dirname, join } = await import('node:path');
   const require = createRequire(join(process.cwd(), 'noop.js'));
-  const addon = require(join(dirname(require.resolve('hooksig')), 'hooksig.node'));
+  // The addon as napi-rs's loader finds it (the platform package).
+  const addon = require(join(dirname(require.resolve('hooksig')), 'native.js'));
   const table = addon.errorTable().trimEnd().split('\n').map((line) => line.split(' '));
   assert.deepEqual([...hooksig.ERROR_CODES], table.map(([code]) => code), 'same codes, same order');
   const classes = Object.entries(hooksig).filter(

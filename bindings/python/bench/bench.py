@@ -11,6 +11,11 @@ Contenders, each against hooksig verifying the same scheme and body:
   with ``--core``; it runs right before hooksig's own measurement of the same
   scheme and size, so both see the same machine load).
 
+Then the replay guard: time per request of a plain verify, and of verify +
+claim + complete with a memory store and with a Redis store on loopback (a
+``redis-server`` the benchmark starts on a free port), and the throughput of
+one and of two processes sharing that Redis. ``--replay-only`` runs just that.
+
 Ratios are hooksig's time divided by the contender's: below 1 means hooksig
 is faster. Each time is the best of several rounds (the least disturbed by
 other processes). Run through ``bench/run.sh``, which builds everything.
@@ -24,6 +29,8 @@ import hashlib
 import hmac
 import json
 import multiprocessing
+import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -132,6 +139,111 @@ def parallel_speedup(worker: type[threading.Thread] | type[multiprocessing.Proce
     return two / one
 
 
+def deliveries(count: int, size: int = 256, tag: str = "") -> list[tuple[dict[str, str], bytes]]:
+    """``count`` distinct signed Standard Webhooks deliveries: a guard accepts each once."""
+    body = body_of(size)
+    return [(hooksig.sign("standard", STANDARD_SECRET, body, webhook_id=f"msg_{tag}{n}"), body) for n in range(count)]
+
+
+def per_request(make_verifier: Callable[[], hooksig.Verifier], guarded: bool, count: int = 4000, rounds: int = 5) -> float:
+    """Seconds per verify (+ claim + complete when ``guarded``), best of ``rounds``
+    rounds of ``count`` distinct deliveries, each round with a fresh verifier and store."""
+    times = []
+    for r in range(rounds):
+        verifier = make_verifier()
+        batch = deliveries(count, tag=f"{time.time_ns()}_{r}_")
+        start = time.perf_counter()
+        for headers, body in batch:
+            verified = verifier.verify(headers, body)
+            if guarded:
+                verifier.complete(verified)
+        times.append((time.perf_counter() - start) / count)
+    return min(times)
+
+
+def _receive(url: str, batch: list[tuple[dict[str, str], bytes]], handled: multiprocessing.Queue[int]) -> None:
+    verifier = hooksig.Verifier("standard", STANDARD_SECRET, replay=hooksig.ReplayStore.redis(url))
+    verifier.verify(*deliveries(1, tag=f"warm{time.time_ns()}")[0])  # connected before the clock starts
+    handled.put(0)
+    count = 0
+    for headers, body in batch:
+        try:
+            verifier.complete(verifier.verify(headers, body))
+            count += 1
+        except hooksig.Replayed:
+            pass
+    handled.put(count)
+
+
+def shared_redis_throughput(url: str, processes: int, count: int = 8000) -> tuple[float, int]:
+    """Deliveries per second that ``processes`` receivers sharing one Redis get
+    through, each sent every delivery (as a provider's retries or two load-balanced
+    copies would), and how many were handled in all (each exactly once: ``count``)."""
+    batch = deliveries(count, tag=f"{time.time_ns()}_{processes}_")
+    handled: multiprocessing.Queue[int] = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=_receive, args=(url, batch, handled)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        handled.get()  # each connected and warm
+    start = time.perf_counter()
+    total = sum(handled.get() for _ in workers)
+    elapsed = time.perf_counter() - start
+    for worker in workers:
+        worker.join()
+    return processes * count / elapsed, total
+
+
+def replay_guard() -> dict[str, float]:
+    """The replay guard's section of the report."""
+    if shutil.which("redis-server") is None:
+        raise SystemExit("redis-server is missing (bench/run.sh installs it)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        plain = per_request(lambda: hooksig.Verifier("standard", STANDARD_SECRET), guarded=False)
+        memory = per_request(
+            lambda: hooksig.Verifier("standard", STANDARD_SECRET, replay=hooksig.ReplayStore.memory()), guarded=True
+        )
+        redis = per_request(
+            lambda: hooksig.Verifier("standard", STANDARD_SECRET, replay=hooksig.ReplayStore.redis(url)), guarded=True
+        )
+        one, handled_one = shared_redis_throughput(url, 1)
+        two, handled_two = shared_redis_throughput(url, 2)
+    finally:
+        server.terminate()
+        server.wait()
+    print("replay guard, standard scheme, 256 B body, per request (best of 5 rounds of 4000 distinct deliveries):")
+    print(f"  verify                                  {plain * 1e6:8.2f} µs")
+    print(f"  verify + claim + complete, memory       {memory * 1e6:8.2f} µs")
+    print(f"  verify + claim + complete, Redis (lo)   {redis * 1e6:8.2f} µs  (two round trips: SET NX PX, SET PX)")
+    print("receivers sharing one Redis, each sent all of 8000 deliveries:")
+    print(f"  1 process:   {one:9.0f} deliveries/s ({handled_one} handled)")
+    print(f"  2 processes: {two:9.0f} deliveries/s ({handled_two} handled, each once)")
+    return {
+        "verify": plain,
+        "memory": memory,
+        "redis": redis,
+        "shared_redis_1": one,
+        "shared_redis_2": two,
+    }
+
+
 def size_label(size: int) -> str:
     return f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB" if size >= 1 << 10 else f"{size} B"
 
@@ -140,7 +252,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--core", help="the core_verify binary (prints 'SCHEME SIZE NANOSECONDS')")
     parser.add_argument("--json", help="also write the measurements here")
+    parser.add_argument("--replay-only", action="store_true", help="measure the replay guard only")
     args = parser.parse_args()
+    if args.replay_only:
+        replay_guard()
+        return
 
     def core(scheme: str, size: int) -> float:
         out = subprocess.run([args.core, scheme, str(size)], check=True, capture_output=True, text=True).stdout
@@ -166,9 +282,15 @@ def main() -> None:
     processes = parallel_speedup(multiprocessing.Process)
     print(f"two threads verifying 1 MiB bodies: {threads:.2f}× the throughput of one (the GIL is released while hashing)")
     print(f"two processes, for comparison:      {processes:.2f}× (what this machine's free cores allow)")
+    print()
+    replay = replay_guard()
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"rows": rows, "threads_speedup": threads, "processes_speedup": processes}, out, indent=1)
+            json.dump(
+                {"rows": rows, "threads_speedup": threads, "processes_speedup": processes, "replay": replay},
+                out,
+                indent=1,
+            )
 
 
 if __name__ == "__main__":

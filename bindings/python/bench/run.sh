@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
 source "$ROOT/bindings/python/env.sh"
 
+apt_ensure redis-server   # the replay guard's Redis case
 wheel="$(python_wheel)"
 venv="$PY_TARGET/bench"
 python_venv "$venv" --force-reinstall --no-deps "$wheel"

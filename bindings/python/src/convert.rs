@@ -44,24 +44,24 @@ pub fn type_name(value: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_owned())
 }
 
-/// Outcome of a conversion: a core error for bad input, or a Python error that
+/// Why a conversion failed: a core error for bad input, or a Python error that
 /// must propagate untouched.
-pub enum Failure {
+pub enum ConversionError {
     Input(hooksig::Error),
     Python(PyErr),
 }
 
-impl From<hooksig::Error> for Failure {
+impl From<hooksig::Error> for ConversionError {
     fn from(err: hooksig::Error) -> Self {
-        Failure::Input(err)
+        ConversionError::Input(err)
     }
 }
 
-impl From<Failure> for PyErr {
-    fn from(failure: Failure) -> PyErr {
+impl From<ConversionError> for PyErr {
+    fn from(failure: ConversionError) -> PyErr {
         match failure {
-            Failure::Input(err) => crate::errors::Error(err).into(),
-            Failure::Python(err) => err,
+            ConversionError::Input(err) => crate::errors::Error(err).into(),
+            ConversionError::Python(err) => err,
         }
     }
 }
@@ -69,9 +69,9 @@ impl From<Failure> for PyErr {
 /// Python errors raised by user code while we walk a mapping (a broken
 /// `items()`, an iterator that throws) become `malformed_header`; anything
 /// that is not an `Exception` (KeyboardInterrupt, SystemExit) passes through.
-fn python(err: PyErr, py: Python<'_>) -> Failure {
+fn python(err: PyErr, py: Python<'_>) -> ConversionError {
     if err.is_instance_of::<PyException>(py) {
-        Failure::Input(malformed(
+        ConversionError::Input(malformed(
             HEADERS_ARGUMENT,
             format!(
                 "reading the headers raised {}",
@@ -79,18 +79,29 @@ fn python(err: PyErr, py: Python<'_>) -> Failure {
             ),
         ))
     } else {
-        Failure::Python(err)
+        ConversionError::Python(err)
     }
 }
 
 /// The bytes of a header name or value given as `bytes`, `bytearray` or
-/// `memoryview` (text has become `bytes` in [`wire_bytes`]), or a value given
-/// as an `int` (not a `bool`), as its decimal text: Slack's SDK passes its
-/// timestamp header that way. `Err` for text that could not be encoded, a
-/// memoryview that cannot be read, or an int wider than 128 bits.
-fn header_bytes<'a>(value: &'a Bound<'_, PyAny>, name: bool) -> Option<Result<Cow<'a, [u8]>, ()>> {
+/// `memoryview`, or as text (which [`utf8`] made `bytes`: `hooksig::wire::header_bytes`
+/// turns it into the bytes it stands for), or a value given as an `int` (not a
+/// `bool`), as its decimal text: Slack's SDK passes its timestamp header that
+/// way. `Err` for text that could not be encoded, a memoryview that cannot be
+/// read, or an int wider than 128 bits.
+fn field_bytes<'a>(field: &'a Field<'_>, name: bool) -> Option<Result<Cow<'a, [u8]>, ()>> {
+    let value = &field.object;
     if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Some(Ok(Cow::Borrowed(bytes.as_bytes())));
+        if !field.text {
+            return Some(Ok(Cow::Borrowed(bytes.as_bytes())));
+        }
+        // Valid UTF-8 by construction (the interpreter encoded it); checked
+        // all the same rather than assumed.
+        return Some(
+            std::str::from_utf8(bytes.as_bytes())
+                .map(hooksig::wire::header_bytes)
+                .map_err(|_| ()),
+        );
     }
     if let Ok(bytes) = value.cast::<PyByteArray>() {
         return Some(Ok(Cow::Owned(bytes.to_vec())));
@@ -122,38 +133,44 @@ fn header_bytes<'a>(value: &'a Bound<'_, PyAny>, name: bool) -> Option<Result<Co
     None
 }
 
-/// A `str` header name or value as the `bytes` that were on the wire; other
-/// objects unchanged.
-///
-/// WSGI and ASGI servers decode header bytes as ISO-8859-1 (PEP 3333), so text
-/// whose characters all fit in one byte is encoded back the same way; other
-/// text is taken as UTF-8: `hooksig::wire::header_bytes`'s rule, done on the Python
-/// string so that its bytes are borrowed, not copied. Text that cannot be encoded (a lone surrogate)
-/// stays `str`, for [`RawHeaders::encode`] to report.
-fn wire_bytes(value: Bound<'_, PyAny>) -> Bound<'_, PyAny> {
-    let Ok(text) = value.cast::<PyString>() else {
-        return value;
-    };
-    let Ok(utf8) = text.encode_utf8() else {
-        return value;
-    };
-    if utf8.as_bytes().is_ascii() {
-        return utf8.into_any();
+/// A header name or value as Python gave it, or, for a `str`, its UTF-8
+/// `bytes` (`text` set): kept alive so that the bytes can be borrowed.
+#[derive(Clone)]
+struct Field<'py> {
+    object: Bound<'py, PyAny>,
+    text: bool,
+}
+
+/// A `str` becomes its UTF-8 bytes, which [`field_bytes`] hands to
+/// `hooksig::wire::header_bytes` (the header-text rule every binding shares: Latin-1
+/// when every character fits in a byte, as WSGI/ASGI servers decode header
+/// bytes, else UTF-8); the ASCII text of real headers is then borrowed, not
+/// copied. Text that cannot be encoded (a lone surrogate) stays `str`, for
+/// [`RawHeaders::encode`] to report. Other objects are kept as they are.
+fn utf8(value: Bound<'_, PyAny>) -> Field<'_> {
+    if let Ok(text) = value.cast::<PyString>() {
+        if let Ok(utf8) = text.encode_utf8() {
+            return Field {
+                object: utf8.into_any(),
+                text: true,
+            };
+        }
     }
-    value
-        .call_method1("encode", ("latin-1",))
-        .unwrap_or_else(|_| utf8.into_any())
+    Field {
+        object: value,
+        text: false,
+    }
 }
 
 /// The header objects as Python holds them, kept alive so that their bytes
 /// can be borrowed rather than copied.
-pub struct RawHeaders<'py>(Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>);
+pub struct RawHeaders<'py>(Vec<(Field<'py>, Field<'py>)>);
 
 impl<'py> RawHeaders<'py> {
     /// Reads headers given as a `dict`, any mapping with `items()` (Werkzeug
     /// `EnvironHeaders`, Starlette `Headers`, Django `request.headers`,
     /// `email.message.Message`), or an iterable of `(name, value)` pairs.
-    pub fn collect(headers: &Bound<'py, PyAny>) -> Result<Self, Failure> {
+    pub fn collect(headers: &Bound<'py, PyAny>) -> Result<Self, ConversionError> {
         let py = headers.py();
         let mut raw = RawHeaders(Vec::new());
         if let Ok(dict) = headers.cast::<PyDict>() {
@@ -192,16 +209,20 @@ impl<'py> RawHeaders<'py> {
 
     /// Several values for one name (as multi-dicts and Node-style objects give
     /// them) become repeated pairs; core decides what repetition means.
-    fn push(&mut self, name: Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> Result<(), Failure> {
+    fn push(
+        &mut self,
+        name: Bound<'py, PyAny>,
+        value: Bound<'py, PyAny>,
+    ) -> Result<(), ConversionError> {
         if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
             let py = value.py();
-            let name = wire_bytes(name);
+            let name = utf8(name);
             for item in value.try_iter().map_err(|e| python(e, py))? {
-                let item = wire_bytes(item.map_err(|e| python(e, py))?);
+                let item = utf8(item.map_err(|e| python(e, py))?);
                 self.0.push((name.clone(), item));
             }
         } else {
-            self.0.push((wire_bytes(name), wire_bytes(value)));
+            self.0.push((utf8(name), utf8(value)));
         }
         Ok(())
     }
@@ -210,7 +231,7 @@ impl<'py> RawHeaders<'py> {
     pub fn encode(&self) -> Result<Headers<'_>, hooksig::Error> {
         let mut headers = Vec::with_capacity(self.0.len());
         for (name, value) in &self.0 {
-            let name = match header_bytes(name, true) {
+            let name = match field_bytes(name, true) {
                 Some(Ok(name)) => name,
                 Some(Err(())) => {
                     return Err(malformed(
@@ -223,7 +244,7 @@ impl<'py> RawHeaders<'py> {
                         HEADERS_ARGUMENT,
                         format!(
                             "a header name is {}, expected str or bytes-like",
-                            type_name(name)
+                            type_name(&name.object)
                         ),
                     ));
                 }
@@ -234,12 +255,12 @@ impl<'py> RawHeaders<'py> {
                     .take(64)
                     .collect::<String>()
             };
-            let value = match header_bytes(value, false) {
+            let value = match field_bytes(value, false) {
                 Some(Ok(value)) => value,
                 Some(Err(())) => {
-                    let problem = if value.is_instance_of::<PyInt>() {
+                    let problem = if value.object.is_instance_of::<PyInt>() {
                         "the int value has more than 128 bits"
-                    } else if value.is_instance_of::<PyMemoryView>() {
+                    } else if value.object.is_instance_of::<PyMemoryView>() {
                         "the memoryview value cannot be read as contiguous bytes"
                     } else {
                         "the value is not valid text"
@@ -251,7 +272,7 @@ impl<'py> RawHeaders<'py> {
                         &shown(),
                         format!(
                             "the value is {}, expected str, bytes-like or int",
-                            type_name(value)
+                            type_name(&value.object)
                         ),
                     ));
                 }

@@ -47,6 +47,11 @@ fn classes(py: Python<'_>) -> PyResult<&Vec<Py<PyType>>> {
                 let class = class.into_bound(py);
                 class.setattr("code", code.as_str())?;
                 class.setattr("http_status", code.http_status())?;
+                if *code == ErrorCode::Replayed {
+                    // Which of the two copies it is: one being handled now (409,
+                    // retry later) or one handled before (adapters answer 200).
+                    class.setattr("completed", false)?;
+                }
                 Ok(class.unbind())
             })
             .collect()
@@ -81,7 +86,13 @@ impl From<Error> for PyErr {
                     // `.http_status`; instance copies keep them right for a fallback class.
                     let set = instance
                         .setattr("code", err.code())
-                        .and_then(|()| instance.setattr("http_status", err.http_status()));
+                        .and_then(|()| instance.setattr("http_status", err.http_status()))
+                        .and_then(|()| match err {
+                            hooksig::Error::Replayed { completed } => {
+                                instance.setattr("completed", completed)
+                            }
+                            _ => Ok(()),
+                        });
                     if let Err(e) = set {
                         return e;
                     }

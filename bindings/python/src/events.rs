@@ -1,7 +1,7 @@
 //! Event types: extraction from a verified request, pattern matching for
 //! routing, provider catalogues, and Tratta's encrypted payloads.
 
-use crate::convert::{self, Failure};
+use crate::convert::{self, ConversionError};
 use crate::errors::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
@@ -142,7 +142,7 @@ impl UnknownPattern {
 }
 
 /// The scheme of `scheme`: a `Verifier`'s, or one given as for `Verifier`.
-fn scheme_of(scheme: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
+fn scheme_of(scheme: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, ConversionError> {
     match scheme.cast::<crate::Verifier>() {
         Ok(verifier) => Ok(verifier.get().inner.scheme().clone()),
         Err(_) => crate::scheme(scheme),

@@ -7,27 +7,30 @@
 mod convert;
 mod errors;
 mod events;
+mod replay;
 
-use convert::Failure;
+use convert::ConversionError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use replay::ReplayStore;
+use std::time::Duration;
 use zeroize::Zeroizing;
 
 /// Bodies at least this large are hashed with the GIL released. Below it,
 /// handing the GIL back and forth costs more than the hashing it frees.
 const DETACH_THRESHOLD: usize = 16 * 1024;
 
-fn invalid_scheme(reason: String) -> Failure {
-    Failure::Input(hooksig::Error::InvalidScheme { reason })
+fn invalid_scheme(reason: String) -> ConversionError {
+    ConversionError::Input(hooksig::Error::InvalidScheme { reason })
 }
 
-fn invalid_secret(reason: String) -> Failure {
-    Failure::Input(hooksig::Error::InvalidSecret { reason })
+fn invalid_secret(reason: String) -> ConversionError {
+    ConversionError::Input(hooksig::Error::InvalidSecret { reason })
 }
 
 /// A scheme given as a built-in name, a custom-scheme `dict`, or that
 /// definition as a JSON string.
-fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
+fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, ConversionError> {
     if let Ok(text) = value.cast::<PyString>() {
         let text = text
             .to_cow()
@@ -61,7 +64,7 @@ fn scheme(value: &Bound<'_, PyAny>) -> Result<hooksig::Scheme, Failure> {
 /// on drop (the Python object it came from is Python's to manage).
 type SecretText = Zeroizing<String>;
 
-fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, Failure> {
+fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, ConversionError> {
     if let Ok(text) = value.cast::<PyString>() {
         return text
             .to_cow()
@@ -81,11 +84,11 @@ fn secret(value: &Bound<'_, PyAny>) -> Result<SecretText, Failure> {
 }
 
 /// One secret, or a list of them (newest first) during key rotation.
-fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<SecretText>, Failure> {
+fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<SecretText>, ConversionError> {
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut secrets = Vec::new();
-        for item in value.try_iter().map_err(Failure::Python)? {
-            secrets.push(secret(&item.map_err(Failure::Python)?)?);
+        for item in value.try_iter().map_err(ConversionError::Python)? {
+            secrets.push(secret(&item.map_err(ConversionError::Python)?)?);
         }
         return Ok(secrets);
     }
@@ -100,32 +103,37 @@ fn secrets(value: &Bound<'_, PyAny>) -> Result<Vec<SecretText>, Failure> {
 struct Verifier {
     inner: hooksig::Verifier,
     secrets: usize,
+    replay: Option<Py<ReplayStore>>,
 }
 
 #[pymethods]
 impl Verifier {
     #[new]
     #[pyo3(
-        signature = (scheme, secrets, *, tolerance = hooksig::DEFAULT_TOLERANCE),
-        text_signature = "(scheme, secrets, *, tolerance=300)"
+        signature = (scheme, secrets, *, tolerance = hooksig::DEFAULT_TOLERANCE, replay = None),
+        text_signature = "(scheme, secrets, *, tolerance=300, replay=None)"
     )]
     fn new(
         scheme: &Bound<'_, PyAny>,
         secrets: &Bound<'_, PyAny>,
         tolerance: u64,
+        replay: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let scheme = self::scheme(scheme)?;
         let secrets = self::secrets(secrets)?;
+        let replay = replay.map(replay::store).transpose()?;
         let inner = hooksig::Verifier::new(scheme, &secrets)
             .map_err(errors::Error)?
             .with_tolerance(tolerance);
         Ok(Verifier {
             inner,
             secrets: secrets.len(),
+            replay,
         })
     }
 
     /// Verifies a request; raises a `VerificationError` subclass when it fails.
+    /// With a replay store, also claims the delivery (see `complete`/`release`).
     #[pyo3(signature = (headers, body, *, now = None))]
     fn verify(
         &self,
@@ -136,21 +144,41 @@ impl Verifier {
     ) -> PyResult<Verified> {
         let inner = &self.inner;
         let now = now.unwrap_or_else(hooksig::unix_now);
-        let verified = convert::with_request(headers, body, |headers, body| {
-            let run = || inner.verify_at(headers, body, now);
-            if body.len() >= DETACH_THRESHOLD {
-                py.detach(run)
-            } else {
-                run()
-            }
+        let store = self.replay.as_ref().map(|store| store.get());
+        let delivery = convert::with_request(headers, body, |headers, body| {
+            let detach = body.len() >= DETACH_THRESHOLD || store.is_some_and(ReplayStore::blocks);
+            let run = || match store {
+                Some(store) => inner.verify_once_at(&store.guard, headers, body, now),
+                None => inner
+                    .verify_at(headers, body, now)
+                    .map(|verified| hooksig::Delivery {
+                        verified,
+                        key: None,
+                        ttl: Duration::ZERO,
+                    }),
+            };
+            if detach { py.detach(run) } else { run() }
         })?
         .map_err(errors::Error)?;
-        Ok(Verified {
-            key_index: verified.key_index,
-            timestamp: verified.timestamp,
-            webhook_id: verified.webhook_id,
-            id_signed: verified.id_signed,
-        })
+        Ok(Verified::from(delivery))
+    }
+
+    /// Marks a delivery `verify` claimed as handled: a later copy raises
+    /// `Replayed` with `completed=True`. Raises `ReplayStoreUnavailable`.
+    fn complete(&self, py: Python<'_>, verified: &Verified) -> PyResult<()> {
+        self.finish(py, verified, hooksig::ReplayGuard::complete)
+    }
+
+    /// Frees a delivery `verify` claimed whose handling failed, so that the
+    /// sender's retry is handled. Raises `ReplayStoreUnavailable`.
+    fn release(&self, py: Python<'_>, verified: &Verified) -> PyResult<()> {
+        self.finish(py, verified, hooksig::ReplayGuard::release)
+    }
+
+    /// The replay store given as `replay=`, or `None`.
+    #[getter]
+    fn replay(&self, py: Python<'_>) -> Option<Py<ReplayStore>> {
+        self.replay.as_ref().map(|store| store.clone_ref(py))
     }
 
     /// `None` when the request verifies, else a sentence naming the likely mistake.
@@ -181,13 +209,53 @@ impl Verifier {
         self.inner.tolerance()
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Verifier(scheme='{}', secrets={}, tolerance={})",
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let replay = match &self.replay {
+            Some(store) => format!(", replay={}", store.bind(py).repr()?),
+            None => String::new(),
+        };
+        Ok(format!(
+            "Verifier(scheme='{}', secrets={}, tolerance={}{replay})",
             self.inner.scheme().name(),
             self.secrets,
             self.inner.tolerance()
-        )
+        ))
+    }
+}
+
+impl Verifier {
+    fn finish(
+        &self,
+        py: Python<'_>,
+        verified: &Verified,
+        step: fn(&hooksig::ReplayGuard, &hooksig::Delivery) -> hooksig::Result<()>,
+    ) -> PyResult<()> {
+        let Some(key) = &verified.replay_key else {
+            // Not claimed: no store, or a fail-open store that was down.
+            return Ok(());
+        };
+        let Some(store) = self.replay.as_ref().map(|store| store.get()) else {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "this Verifier has no replay store; pass the Verified to the Verifier that returned it",
+            ));
+        };
+        let delivery = hooksig::Delivery {
+            verified: hooksig::Verified {
+                key_index: verified.key_index,
+                timestamp: verified.timestamp,
+                webhook_id: verified.webhook_id.clone(),
+                id_signed: verified.id_signed,
+            },
+            key: Some(key.clone()),
+            ttl: verified.replay_ttl,
+        };
+        let run = || step(&store.guard, &delivery);
+        let done = if store.blocks() {
+            py.detach(run)
+        } else {
+            run()
+        };
+        done.map_err(|err| errors::Error(err).into())
     }
 }
 
@@ -208,6 +276,27 @@ struct Verified {
     /// with `{id}`): only then is it safe to deduplicate on.
     #[pyo3(get)]
     id_signed: bool,
+    /// The key the replay store holds for this delivery (a SHA-256, never the
+    /// id or signature itself); `None` without a store, or when a fail-open
+    /// store could not be reached.
+    #[pyo3(get)]
+    replay_key: Option<String>,
+    /// How long the store remembers it, for `complete`.
+    replay_ttl: Duration,
+}
+
+impl From<hooksig::Delivery> for Verified {
+    fn from(delivery: hooksig::Delivery) -> Verified {
+        let verified = delivery.verified;
+        Verified {
+            key_index: verified.key_index,
+            timestamp: verified.timestamp,
+            webhook_id: verified.webhook_id,
+            id_signed: verified.id_signed,
+            replay_key: delivery.key,
+            replay_ttl: delivery.ttl,
+        }
+    }
 }
 
 #[pymethods]
@@ -220,8 +309,12 @@ impl Verified {
         let timestamp = self
             .timestamp
             .map_or_else(|| "None".into(), |t| t.to_string());
+        let replay_key = match &self.replay_key {
+            Some(key) => format!(", replay_key='{key}'"),
+            None => String::new(),
+        };
         Ok(format!(
-            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id}, id_signed={})",
+            "Verified(key_index={}, timestamp={timestamp}, webhook_id={webhook_id}, id_signed={}{replay_key})",
             self.key_index,
             if self.id_signed { "True" } else { "False" }
         ))
@@ -262,6 +355,7 @@ fn sign<'py>(
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Verifier>()?;
     module.add_class::<Verified>()?;
+    module.add_class::<ReplayStore>()?;
     module.add_function(wrap_pyfunction!(sign, module)?)?;
     module.add(
         "BUILT_IN_SCHEMES",

@@ -7,12 +7,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+import hooksig
+from conftest import ROOT, Redis
 
 EXAMPLES = ROOT / "examples"
 NEW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -46,7 +50,8 @@ def serve(tmp_path: Path) -> Iterator[object]:
 
     def start(directory: Path, command: list[str], env: dict[str, str]) -> str:
         port = _free_port()
-        log = tmp_path / f"{directory.name}.log"
+        # A second process of the same example logs beside the first.
+        log = tmp_path / (f"{directory.name}-{len(servers)}.log" if servers else f"{directory.name}.log")
         server = subprocess.Popen(
             [part.replace("{port}", str(port)) for part in command],
             cwd=directory,
@@ -104,3 +109,37 @@ def test_fastapi_standard_receiver_with_key_rotation(cli: str, serve: object) ->
     assert send(cli, *endpoint, "--event", "customer.created", secret=OLD_SECRET) == (0, "200")
     assert send(cli, *endpoint, "--tamper", secret=NEW_SECRET) == (1, "401")
     assert send(cli, *endpoint, secret="whsec_" + "c29tZW9uZS1lbHNlcy1zZWNyZXQ=") == (1, "401")
+
+
+def test_two_receivers_sharing_redis_handle_a_delivery_once(redis: Redis, serve: object, tmp_path: Path) -> None:
+    env = {"WEBHOOK_SECRET": NEW_SECRET, "REDIS_URL": redis.url}
+    command = [sys.executable, "app.py"]
+    urls = [f"{serve(EXAMPLES / 'python-replay', command, env)}/webhooks" for _ in range(2)]  # type: ignore[operator]
+    body = b'{"type":"invoice.paid","data":{}}'
+    headers = hooksig.sign("standard", NEW_SECRET, body, webhook_id="msg_two_processes")
+
+    def post(url: str, headers: dict[str, str] = headers) -> tuple[int, str]:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    # 16 copies at once, half to each process: one is handled, the others are copies.
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(post, [urls[i % 2] for i in range(16)]))
+    assert answers.count((200, "handled")) == 1, answers
+    assert set(answers) <= {(200, "handled"), (200, "replayed"), (409, "replayed")}, answers
+    # Handled by one process, a later copy is a copy to both.
+    assert post(urls[0]) == post(urls[1]) == (200, "replayed")
+    fresh = hooksig.sign("standard", NEW_SECRET, body, webhook_id="msg_after")
+    assert post(urls[1], fresh) == (200, "handled")
+    assert post(urls[0], fresh) == (200, "replayed")
+    assert post(urls[0], {**fresh, "webhook-id": "msg_forged"}) == (401, "signature_mismatch")
+    # Redis gone: refused with 503, never handled unguarded.
+    redis.stop()
+    gone = hooksig.sign("standard", NEW_SECRET, body, webhook_id="msg_redis_down")
+    assert post(urls[0], gone) == (503, "replay_store_unavailable")
+    logs = "".join(log.read_text() for log in tmp_path.glob("*.log"))
+    assert logs.count("handled msg_two_processes (invoice.paid)") == 1, logs

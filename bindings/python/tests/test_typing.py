@@ -24,6 +24,6 @@ def test_package_passes_mypy_strict(tmp_path: Path) -> None:
     _run("mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "hooksig", cwd=tmp_path)
 
 
-@pytest.mark.parametrize("example", ["python-flask", "python-fastapi"])
+@pytest.mark.parametrize("example", ["python-flask", "python-fastapi", "python-replay"])
 def test_examples_pass_mypy_strict(example: str, tmp_path: Path) -> None:
     _run("mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "app.py", cwd=ROOT / "examples" / example)

@@ -15,6 +15,7 @@ from conftest import case_body, load_cases
 # header_text.json holds verify cases whose header text is not ASCII.
 VERIFY = load_cases("verify") + load_cases("header_text")
 SIGN = load_cases("sign")
+KEYED = [case for case in VERIFY if case["expect"]["ok"]]
 
 
 def _verify(case: dict[str, Any], headers: Any) -> Any:
@@ -52,6 +53,15 @@ DICT_CASES = [c for c in VERIFY if len({n.lower() for n, _ in c["headers"]}) == 
 @pytest.mark.parametrize("case", DICT_CASES, ids=[c["name"] for c in DICT_CASES])
 def test_verify_with_dict(case: dict[str, Any]) -> None:
     _check(case, dict(case["headers"]))
+
+
+@pytest.mark.parametrize("case", KEYED, ids=[c["name"] for c in KEYED])
+def test_replay_key(case: dict[str, Any]) -> None:
+    """The replay guard's store key is the vector's: the same in every binding."""
+    store = hooksig.ReplayStore.memory()
+    verifier = hooksig.Verifier(case["scheme"], case["secrets"], tolerance=case.get("tolerance", 300), replay=store)
+    verified = verifier.verify([tuple(pair) for pair in case["headers"]], case_body(case), now=case["now"])
+    assert verified.replay_key == case["expect"]["replay_key"]
 
 
 @pytest.mark.parametrize("case", SIGN, ids=[c["name"] for c in SIGN])

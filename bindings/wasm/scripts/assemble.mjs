@@ -26,7 +26,7 @@ for (const file of SHARED) {
   }
   copyFileSync(source, join(pkg, file));
 }
-for (const file of ['adapter.js', 'backend.js', 'index.js', 'verify.js', 'package.json']) {
+for (const file of ['adapter.js', 'backend.js', 'index.js', 'verify.js', 'package.json', 'LICENSE-MIT', 'LICENSE-APACHE']) {
   copyFileSync(join(wasmDir, 'js', file), join(pkg, file));
 }
 copyFileSync(join(wasmDir, 'README.md'), join(pkg, 'README.md'));

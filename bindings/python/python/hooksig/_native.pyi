@@ -1,9 +1,11 @@
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Protocol, final
+from datetime import timedelta
+from typing import Any, Final, Literal, Protocol, final
 
 __all__ = [
     "Verifier",
     "Verified",
+    "ReplayStore",
     "sign",
     "BUILT_IN_SCHEMES",
     "__version__",
@@ -49,6 +51,16 @@ _Body = bytes | bytearray | memoryview | str
 # A built-in scheme name (see BUILT_IN_SCHEMES), or a custom-scheme definition (dict or JSON text).
 _Scheme = str | Mapping[str, Any]
 
+# A duration: seconds, or a timedelta.
+_Seconds = int | float | timedelta
+
+class _Store(Protocol):
+    # A replay store written in Python (see ReplayStore.custom): each call one
+    # atomic operation on one key, safe to call from several threads.
+    def claim(self, key: str, ttl_seconds: float, /) -> Literal["claimed", "in_progress", "completed"]: ...
+    def complete(self, key: str, ttl_seconds: float, /) -> object: ...
+    def release(self, key: str, /) -> object: ...
+
 BUILT_IN_SCHEMES: Final[tuple[str, ...]]
 __version__: Final[str]
 
@@ -61,7 +73,12 @@ class Verifier:
     """
 
     def __new__(
-        cls, scheme: _Scheme, secrets: _Text | Sequence[_Text], *, tolerance: int = 300
+        cls,
+        scheme: _Scheme,
+        secrets: _Text | Sequence[_Text],
+        *,
+        tolerance: int = 300,
+        replay: ReplayStore | _Store | None = None,
     ) -> Verifier: ...
     @property
     def scheme(self) -> str:
@@ -71,11 +88,24 @@ class Verifier:
     def tolerance(self) -> int:
         """How far, in seconds and in either direction, a signed timestamp may be from now."""
 
+    @property
+    def replay(self) -> ReplayStore | None:
+        """The replay store given as ``replay=`` (a custom store wrapped by ``ReplayStore.custom``), or ``None``."""
+
     def verify(self, headers: _Headers, body: _Body, *, now: int | None = None) -> Verified:
         """Verifies a request; raises a ``VerificationError`` subclass when it fails.
 
-        ``now`` (Unix seconds) replaces the system clock, for tests.
+        With a replay store, the delivery is then claimed: a copy raises
+        ``Replayed``, a store that cannot answer ``ReplayStoreUnavailable``.
+        Hand the result to ``complete`` once handled, or ``release`` if
+        handling failed. ``now`` (Unix seconds) replaces the system clock, for tests.
         """
+
+    def complete(self, verified: Verified) -> None:
+        """Marks a claimed delivery handled: a later copy raises ``Replayed`` with ``completed=True``."""
+
+    def release(self, verified: Verified) -> None:
+        """Frees a claimed delivery whose handling failed, so that the sender's retry is handled."""
 
     def diagnose(self, headers: _Headers, body: _Body, *, now: int | None = None) -> str | None:
         """``None`` when the request verifies, else a sentence naming the likely mistake."""
@@ -105,8 +135,56 @@ class Verified:
         the signature (use it for logging only), and when there is no id.
         """
 
+    @property
+    def replay_key(self) -> str | None:
+        """The key the replay store holds for this delivery (``hooksig:replay:`` and a
+        SHA-256, never the id or signature itself); ``None`` without a store, or when a
+        fail-open store could not be reached."""
+
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class ReplayStore:
+    """Where a ``Verifier`` remembers the deliveries it accepted, so that a copy is refused.
+
+    Give it as ``Verifier(..., replay=store)``; one store may serve several verifiers.
+    """
+
+    @staticmethod
+    def memory(*, max_entries: int = 100000, retention: _Seconds | None = None) -> ReplayStore:
+        """A store in this process's memory: at most ``max_entries`` deliveries (the oldest
+        is dropped to make room), each forgotten once its timestamp is out of the window, or
+        after ``retention`` (7 days) for schemes without a signed timestamp. Never unavailable."""
+
+    @staticmethod
+    def redis(
+        url: str, *, retention: _Seconds | None = None, timeout: _Seconds | None = None, fail_open: bool = False
+    ) -> ReplayStore:
+        """A Redis server every receiver process shares (``redis://host:port[/db]``).
+
+        A claim is one ``SET key NX PX ttl``, with the GIL released. Connecting and each
+        command time out after ``timeout`` (2 s); then ``verify`` raises
+        ``ReplayStoreUnavailable``, or with ``fail_open=True`` accepts the delivery unguarded.
+        """
+
+    @staticmethod
+    def custom(store: _Store, *, retention: _Seconds | None = None, fail_open: bool = False) -> ReplayStore:
+        """A store written in Python: ``claim(key, ttl_seconds)`` answering ``"claimed"``,
+        ``"in_progress"`` or ``"completed"`` atomically, ``complete(key, ttl_seconds)``,
+        ``release(key)``. An exception from it is ``ReplayStoreUnavailable``."""
+
+    @property
+    def kind(self) -> Literal["memory", "redis", "custom"]:
+        """Which kind of store this is."""
+
+    @property
+    def retention(self) -> float:
+        """How long, in seconds, a delivery without a signed timestamp is remembered."""
+
+    @property
+    def fail_open(self) -> bool:
+        """Whether deliveries are accepted unguarded while the store cannot be reached."""
 
 def sign(
     scheme: _Scheme,
@@ -205,7 +283,14 @@ class ReplayStoreUnavailable(HooksigError):
     """The replay store cannot be reached: never a silent accept."""
 
 class Replayed(VerificationError):
-    """This delivery was accepted before, or is being handled now (a replay guard's claim)."""
+    """This delivery was accepted before, or is being handled now (a replay guard's claim).
+
+    ``completed`` tells the two apart: True for a copy of a delivery handled to
+    completion (adapters answer it 200, so the sender stops), False for one still
+    being handled (409: the sender retries later).
+    """
+
+    completed: bool
 
 class MissingHeader(VerificationError):
     """A header the scheme requires is absent."""

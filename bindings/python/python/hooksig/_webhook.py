@@ -6,7 +6,16 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any, Callable
 
-from ._native import InvalidBody, Verified, Verifier, event_types
+from ._native import (
+    HooksigError,
+    InvalidBody,
+    Replayed,
+    ReplayStoreUnavailable,
+    VerificationError,
+    Verified,
+    Verifier,
+    event_types,
+)
 
 if TYPE_CHECKING:
     from ._native import _Headers
@@ -134,6 +143,59 @@ def log_rejection(error: InvalidBody) -> None:
     """Logs why a body was refused, with the message the response leaves out."""
     level = logging.WARNING if getattr(error, "receiver_bug", False) else logging.INFO
     logger.log(level, "webhook rejected with %s %s: %s", error.http_status, error.code, error)
+
+
+#: What an adapter answers instead of calling the handler: a request that
+#: fails verification, a copy of a delivery (``Replayed``), a replay store that
+#: cannot be reached.
+REFUSED = (VerificationError, ReplayStoreUnavailable)
+
+
+def refusal(error: HooksigError) -> tuple[int, str]:
+    """The status and body (the error code) an adapter answers a refused request with.
+
+    A copy of a delivery that was handled to completion is answered 200, so
+    that the sender stops retrying it; a copy of one still being handled 409,
+    so that it retries later (the first may yet fail and be released).
+    """
+    if isinstance(error, InvalidBody):
+        log_rejection(error)
+    elif isinstance(error, ReplayStoreUnavailable):
+        logger.warning("webhook refused with 503 %s: %s", error.code, error)
+    if isinstance(error, Replayed) and error.completed:
+        return 200, error.code
+    return error.http_status, error.code
+
+
+def store_blocks(verifier: Verifier) -> bool:
+    """Whether ``verifier``'s replay store waits on I/O (Redis, a store written in
+    Python): the async adapters then verify and settle in a worker thread. A
+    memory store answers in about a microsecond, less than the hand-off costs."""
+    store = verifier.replay
+    return store is not None and store.kind != "memory"
+
+
+def handled(status: int) -> bool:
+    """Whether a handler's answer means the delivery was handled (2xx): only then
+    is it completed; any other answer releases it, so the sender's retry runs the
+    handler again."""
+    return 200 <= status < 300
+
+
+def settle(verifier: Verifier, verified: Verified, done: bool) -> None:
+    """Completes (``done``) or releases a claimed delivery once its handler ran.
+
+    A store that fails now is logged, not raised: the handler's answer stands.
+    An unsettled claim lapses with its TTL; until then copies are answered 409.
+    """
+    try:
+        if done:
+            verifier.complete(verified)
+        else:
+            verifier.release(verified)
+    except ReplayStoreUnavailable as error:
+        step = "complete" if done else "release"
+        logger.warning("could not %s the webhook's replay claim: %s", step, error)
 
 
 def is_chunked(transfer_encoding: str | None) -> bool:

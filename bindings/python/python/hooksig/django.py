@@ -26,20 +26,25 @@ import inspect
 import io
 from typing import Any, Callable, TypeVar, cast
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from ._native import InvalidBody, VerificationError, Verifier
+from ._native import Verified, Verifier
 from ._webhook import (
     DEFAULT_MAX_BODY,
     RAISE_MAX_BODY,
+    REFUSED,
     Webhook,
     check_max_body,
     consumed,
     declared_length,
+    handled,
     is_chunked,
-    log_rejection,
     read_capped,
+    refusal,
+    settle,
+    store_blocks,
     too_large,
     unframed,
 )
@@ -89,16 +94,30 @@ def _read_body(request: HttpRequest, max_body: int | None) -> bytes:
     return body
 
 
-def _check(verifier: Verifier, max_body: int | None, request: HttpRequest) -> HttpResponse | None:
+def _check(verifier: Verifier, max_body: int | None, request: HttpRequest) -> HttpResponse | Webhook:
+    """The request's verified webhook (claimed, with a replay store), or the answer refusing it."""
     try:
         body = _read_body(request, max_body)
         verified = verifier.verify(request.headers, body)
-    except VerificationError as error:
-        if isinstance(error, InvalidBody):
-            log_rejection(error)
-        return HttpResponse(error.code, status=error.http_status, content_type="text/plain")
-    setattr(request, _ATTRIBUTE, Webhook(verifier, verified, request.headers, body))
-    return None
+    except REFUSED as error:
+        status, code = refusal(error)
+        return HttpResponse(code, status=status, content_type="text/plain")
+    webhook = Webhook(verifier, verified, request.headers, body)
+    setattr(request, _ATTRIBUTE, webhook)
+    return webhook
+
+
+# A claim or settle waits on the store's I/O: outside the event loop, and not
+# on the one thread that thread-sensitive sync_to_async calls share.
+_check_in_thread = sync_to_async(_check, thread_sensitive=False)
+_settle_in_thread = sync_to_async(settle, thread_sensitive=False)
+
+
+async def _settle_async(verifier: Verifier, verified: Verified, done: bool) -> None:
+    if store_blocks(verifier):
+        await _settle_in_thread(verifier, verified, done)
+    else:
+        settle(verifier, verified, done)
 
 
 def _csrf_exempt(view: _F) -> _F:
@@ -122,6 +141,14 @@ def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BOD
     ``request.POST`` (multipart) or ``request.read()`` consumed before the
     decorator ran, and an upload the client abandoned, get 400 ``invalid_body``;
     the reason is logged on the ``hooksig`` logger.
+
+    With a replay store on the verifier (``Verifier(..., replay=store)``), a
+    delivery is claimed before the view runs, completed when the view answers
+    2xx and released when it raises or answers anything else; a copy is
+    answered 409 ``replayed`` while the first is handled, 200 ``replayed``
+    (without calling the view) once it was, and a store that cannot be reached
+    503 ``replay_store_unavailable``. An async view claims and settles in a
+    worker thread unless the store is in memory.
     """
     cap = check_max_body(max_body)
 
@@ -130,15 +157,38 @@ def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BOD
 
             @functools.wraps(view)
             async def verified_async_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-                rejection = _check(verifier, cap, request)
-                return rejection if rejection is not None else await view(request, *args, **kwargs)
+                blocks = store_blocks(verifier)
+                checked = await _check_in_thread(verifier, cap, request) if blocks else _check(verifier, cap, request)
+                if isinstance(checked, HttpResponse):
+                    return checked
+                verified = checked.verified
+                if verified.replay_key is None:
+                    return await view(request, *args, **kwargs)
+                try:
+                    response = await view(request, *args, **kwargs)
+                except BaseException:
+                    await _settle_async(verifier, verified, False)
+                    raise
+                await _settle_async(verifier, verified, handled(response.status_code))
+                return response
 
             return cast(_View, _csrf_exempt(verified_async_view))
 
         @functools.wraps(view)
         def verified_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            rejection = _check(verifier, cap, request)
-            return rejection if rejection is not None else view(request, *args, **kwargs)
+            checked = _check(verifier, cap, request)
+            if isinstance(checked, HttpResponse):
+                return checked
+            verified = checked.verified
+            if verified.replay_key is None:
+                return view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except BaseException:
+                settle(verifier, verified, False)
+                raise
+            settle(verifier, verified, handled(response.status_code))
+            return response
 
         return cast(_View, _csrf_exempt(verified_view))
 

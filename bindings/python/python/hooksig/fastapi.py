@@ -21,21 +21,24 @@ In plain Starlette, call the dependency yourself: ``webhook = await verified(req
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Any, AsyncIterator, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
-from ._native import InvalidBody, VerificationError, Verified, Verifier
+from ._native import Verified, Verifier
 from ._webhook import (
     DEFAULT_MAX_BODY,
+    REFUSED,
     Webhook,
     aborted,
     check_max_body,
     consumed,
     declared_length,
-    log_rejection,
+    refusal,
+    settle,
+    store_blocks,
     too_large,
 )
 
@@ -90,9 +93,7 @@ async def _read_body(request: Request, max_body: int | None) -> bytes:
     return body
 
 
-def verify_webhook(
-    verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BODY
-) -> Callable[[Request], Awaitable[Webhook]]:
+def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BODY) -> Callable[[Request], Any]:
     """A dependency that reads the raw body, verifies it and returns the :class:`Webhook`.
 
     A rejected request raises ``HTTPException`` with 401 (signature,
@@ -106,21 +107,53 @@ def verify_webhook(
     consumed, and an upload the client abandoned, get 400 ``invalid_body``;
     the reason is logged on the ``hooksig`` logger. Bodies of 128 KiB and more
     are verified in a worker thread, not on the event loop.
+
+    With a replay store on the verifier (``Verifier(..., replay=store)``) the
+    dependency is a ``yield`` dependency: the delivery is claimed before the
+    handler runs, completed when the handler returns and released when it
+    raises (an ``HTTPException`` too; FastAPI shows a dependency no status
+    code, so raise rather than return an error response). A copy is answered
+    409 ``replayed`` while the first is handled, 200 ``replayed`` (without
+    calling the handler) once it was, and a store that cannot be reached 503
+    ``replay_store_unavailable``. Unless the store is in memory, claiming and
+    settling run in a worker thread. Without a store it is a coroutine
+    function: in plain Starlette, ``webhook = await verified(request)``.
     """
     cap = check_max_body(max_body)
+    blocks = store_blocks(verifier)
 
     async def verified_webhook(request: Request) -> Webhook:
         try:
             body = await _read_body(request, cap)
             verified: Verified
-            if len(body) >= OFFLOAD_BODY:
+            if blocks or len(body) >= OFFLOAD_BODY:
                 verified = await run_in_threadpool(verifier.verify, request.headers, body)
             else:
                 verified = verifier.verify(request.headers, body)
-        except VerificationError as error:
-            if isinstance(error, InvalidBody):
-                log_rejection(error)
-            raise HTTPException(status_code=error.http_status, detail=error.code) from None
+        except REFUSED as error:
+            status, code = refusal(error)
+            raise HTTPException(status_code=status, detail=code) from None
         return Webhook(verifier, verified, request.headers, body)
 
-    return verified_webhook
+    if verifier.replay is None:
+        return verified_webhook
+
+    async def settle_claim(verified: Verified, done: bool) -> None:
+        if blocks:
+            await run_in_threadpool(settle, verifier, verified, done)
+        else:
+            settle(verifier, verified, done)
+
+    async def claimed_webhook(request: Request) -> AsyncIterator[Webhook]:
+        webhook = await verified_webhook(request)
+        if webhook.verified.replay_key is None:  # a fail-open store was down: nothing to settle
+            yield webhook
+            return
+        try:
+            yield webhook
+        except BaseException:
+            await settle_claim(webhook.verified, False)
+            raise
+        await settle_claim(webhook.verified, True)
+
+    return claimed_webhook

@@ -25,15 +25,18 @@ from typing import Any, Callable, TypeVar, cast
 import flask
 from werkzeug.exceptions import ClientDisconnected
 
-from ._native import InvalidBody, VerificationError, Verifier
+from ._native import Verifier
 from ._webhook import (
     DEFAULT_MAX_BODY,
+    REFUSED,
     Webhook,
     check_max_body,
     consumed,
+    handled,
     is_chunked,
-    log_rejection,
     read_capped,
+    refusal,
+    settle,
     too_large,
     unframed,
 )
@@ -89,6 +92,13 @@ def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BOD
     that ``request.form`` or a read of ``request.stream`` consumed before the
     decorator ran, and an upload the client abandoned, get 400
     ``invalid_body``; the reason is logged on the ``hooksig`` logger.
+
+    With a replay store on the verifier (``Verifier(..., replay=store)``), a
+    delivery is claimed before the view runs, completed when the view answers
+    2xx and released when it raises or answers anything else; a copy is
+    answered 409 ``replayed`` while the first is handled, 200 ``replayed``
+    (without calling the view) once it was, and a store that cannot be reached
+    503 ``replay_store_unavailable``.
     """
     cap = check_max_body(max_body)
 
@@ -99,12 +109,20 @@ def verify_webhook(verifier: Verifier, *, max_body: int | None = DEFAULT_MAX_BOD
             try:
                 body = _read_body(request, cap)
                 verified = verifier.verify(request.headers, body)
-            except VerificationError as error:
-                if isinstance(error, InvalidBody):
-                    log_rejection(error)
-                return flask.Response(error.code, status=error.http_status, mimetype="text/plain")
+            except REFUSED as error:
+                status, code = refusal(error)
+                return flask.Response(code, status=status, mimetype="text/plain")
             request.environ[_ENVIRON_KEY] = Webhook(verifier, verified, request.headers, body)
-            return view(*args, **kwargs)
+            if verified.replay_key is None:
+                return view(*args, **kwargs)
+            try:
+                # The view's return value as the Response Flask would make of it, for its status.
+                response = flask.make_response(view(*args, **kwargs))
+            except BaseException:
+                settle(verifier, verified, False)
+                raise
+            settle(verifier, verified, handled(response.status_code))
+            return response
 
         return cast(_View, verified_view)
 
