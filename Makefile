@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install what they need themselves.
-.PHONY: demo test bench fuzz ct
+.PHONY: demo test bench fuzz ct dist dist-test
 
 demo:
 	bash scripts/demo
@@ -21,3 +21,12 @@ fuzz:
 # Timing-leak check (dudect-style Welch t-tests) of verify; not a CI gate.
 ct:
 	cargo run --release --quiet -p hooksig-ct
+
+# Every release artefact into dist/ (wheels, npm packages, hooksig-wasm, C
+# tarballs, the Kotlin jar, static CLIs, SBOM, SHA256SUMS); installs its tools.
+dist:
+	bash scripts/dist
+
+# The aarch64 and musl artefacts of dist/ run under qemu-user (after make dist).
+dist-test:
+	bash scripts/dist-test
