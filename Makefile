@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install what they need themselves.
-.PHONY: demo test bench fuzz ct version
+.PHONY: demo test bench fuzz ct version dist dist-test
 
 demo:
 	bash scripts/demo
@@ -27,3 +27,12 @@ ct:
 version:
 	@test -n "$(V)" || { echo "usage: make version V=x.y.z" >&2; exit 2; }
 	python3 scripts/version $(V)
+
+# Every release artefact into dist/ (wheels, npm packages, hooksig-wasm, C
+# tarballs, the Kotlin jar, static CLIs, SBOM, SHA256SUMS); installs its tools.
+dist:
+	bash scripts/dist
+
+# The aarch64 and musl artefacts of dist/ run under qemu-user (after make dist).
+dist-test:
+	bash scripts/dist-test
