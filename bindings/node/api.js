@@ -13,6 +13,8 @@ const {
   InvalidSecretError,
   MalformedHeaderError,
   DecryptionFailedError,
+  ReplayedError,
+  ReplayStoreUnavailableError,
   toHooksigError,
 } = errors;
 
@@ -272,6 +274,15 @@ function createApi(backend) {
   // this array (see SHARED-API.md); JS is single-threaded, so one per API instance will do.
   const out = new Float64Array(3);
 
+  // Takes a Verifier's `options.replay`. Where the backend has no replay
+  // guard (hooksig-wasm's light entry) a store is refused, as ignoring it
+  // would accept every copy; the `replay` block below replaces this.
+  let adoptStore = (verifier, replay) => {
+    if (replay != null) throw new TypeError('options.replay: this entry has no replay guard; import hooksig-wasm');
+  };
+  let storeFor;
+  let verifyGuarded;
+
   class Verifier {
     #inner;
     #headerFilter;
@@ -279,12 +290,14 @@ function createApi(backend) {
     constructor(scheme, secrets, options) {
       const schemeText = schemeArg(scheme);
       const list = secretList(secrets);
-      const tolerance = optionsArg(options, 'Verifier').tolerance;
+      const opts = optionsArg(options, 'Verifier');
+      const tolerance = opts.tolerance;
       if (tolerance !== undefined && tolerance !== null && !(Number.isInteger(tolerance) && tolerance >= 0 && tolerance <= 0xffffffff)) {
         throw new RangeError('Verifier: options.tolerance must be a whole number of seconds, 0 to 4294967295');
       }
       this.#inner = call(() => new backend.Verifier(schemeText, list, tolerance ?? undefined, out));
       this.#headerFilter = new HeaderFilter(this.#inner.headerNames);
+      adoptStore(this, opts.replay);
     }
 
     get scheme() {
@@ -299,6 +312,10 @@ function createApi(backend) {
       const list = headerList(headers, this.#headerFilter);
       const bytes = bodyArg(body);
       const now = nowArg(options);
+      replay: {
+        const store = storeFor(options, this);
+        if (store) return verifyGuarded(store, this.#inner, list, bytes, now, false);
+      }
       let webhookId;
       try {
         webhookId = this.#inner.verify(list.text, list.count, bytes, now);
@@ -311,10 +328,18 @@ function createApi(backend) {
         timestamp: timestamp === timestamp ? timestamp : null,
         webhookId: webhookId ?? null,
         idSigned: out[2] === 1,
+        replayKey: null,
       };
     }
 
     async verifyAsync(headers, body, options) {
+      replay: {
+        const store = storeFor(options, this);
+        if (store) {
+          const list = headerList(headers, this.#headerFilter);
+          return verifyGuarded(store, this.#inner, list, bodyArg(body), nowArg(options), true);
+        }
+      }
       // A backend without threads (WASM) verifies in place.
       if (!backend.Verifier.prototype.verifyAsync) return this.verify(headers, body, options);
       const list = headerList(headers, this.#headerFilter);
@@ -347,19 +372,16 @@ function createApi(backend) {
         );
       }
       const body = await readRequest(request, stream, max);
-      const verified =
-        body.byteLength > ASYNC_THRESHOLD
-          ? await this.verifyAsync(request.headers, body, options)
-          : this.verify(request.headers, body, options);
-      return {
-        keyIndex: verified.keyIndex,
-        timestamp: verified.timestamp,
-        webhookId: verified.webhookId,
-        idSigned: verified.idSigned,
+      let async = body.byteLength > ASYNC_THRESHOLD;
+      // A replay store may answer asynchronously (and Redis only off the event loop).
+      replay: async ||= storeFor(options, this) !== undefined;
+      const verified = async ? await this.verifyAsync(request.headers, body, options) : this.verify(request.headers, body, options);
+      // The same object: a guarded one is what complete and release take.
+      return Object.assign(verified, {
         body,
         text: () => decoder.decode(body),
         json: () => JSON.parse(decoder.decode(body)),
-      };
+      });
     }
   }
 
@@ -392,6 +414,298 @@ function createApi(backend) {
   }
 
   const api = { Verifier, sign };
+
+  // The replay guard (issue #16: each delivery is handled once), where the
+  // backend can name replay keys: hooksig-wasm's light entry cannot, and its
+  // bundler drops every statement labelled `replay` (esbuild --drop-labels).
+  replay: if (backend.Verifier.prototype.verifyKeyed) {
+    // The core's DEFAULT_RETENTION and MemoryStore::DEFAULT_MAX_ENTRIES.
+    const DEFAULT_RETENTION = 7 * 24 * 60 * 60;
+    const DEFAULT_MAX_ENTRIES = 100_000;
+    // The core's texts of Error::Replayed, for the copies a store in JS refuses
+    // (the shared test checks they match the native guard's).
+    const REPLAYED = {
+      true: 'replayed: this delivery was handled before',
+      false: 'replayed: this delivery is being handled now; retry later',
+    };
+    const SYNC_ONLY =
+      'verify: this replay store answers asynchronously (Redis, or a store of your own); ' +
+      'use verifyAsync, or the Express / Fastify middleware, so the event loop never waits for it';
+
+    // Each store's settings, out of reach of user code: `guard` (a native
+    // ReplayGuard) or `js` (an object with claim / complete / release).
+    const internals = new WeakMap();
+    // Each guarded verification result → [store settings, key, ttl], for complete / release.
+    const claims = new WeakMap();
+
+    const wholeNumber = (value, fallback, what) => {
+      if (value === undefined || value === null) return fallback;
+      if (!(Number.isInteger(value) && value >= 1 && value <= 0xffffffff)) {
+        throw new RangeError(`ReplayStore: ${what} must be a whole number from 1 to 4294967295`);
+      }
+      return value;
+    };
+    const failOpenOf = (opts) => {
+      if (opts.failOpen !== undefined && typeof opts.failOpen !== 'boolean') {
+        throw new TypeError('ReplayStore: options.failOpen must be a boolean');
+      }
+      return opts.failOpen === true;
+    };
+
+    // The memory store where the backend has no native guard (WebAssembly,
+    // where Rust's std has no clock). A Map keeps insertion order, so its first
+    // keys are the oldest claims: expired ones there are dropped, and the oldest
+    // when the map is full, as the core's MemoryStore does.
+    class MemoryMap {
+      constructor(max) {
+        this.max = max;
+        this.map = new Map();
+      }
+
+      claim(key, ttl) {
+        const now = Date.now();
+        const entry = this.map.get(key);
+        if (entry !== undefined && entry[1] > now) return entry[0];
+        this.map.delete(key);
+        for (const [oldest, [, expires]] of this.map) {
+          if (expires > now && this.map.size < this.max) break;
+          this.map.delete(oldest);
+        }
+        this.map.set(key, ['in_progress', now + ttl * 1000]);
+        return 'claimed';
+      }
+
+      complete(key, ttl) {
+        this.map.delete(key);
+        this.map.set(key, ['completed', Date.now() + ttl * 1000]);
+      }
+
+      release(key) {
+        this.map.delete(key);
+      }
+    }
+
+    /** Where a verifier remembers deliveries: `ReplayStore.memory()`, `.redis(url)` or `.custom(store)`. */
+    class ReplayStore {
+      constructor() {
+        throw new TypeError('ReplayStore: use ReplayStore.memory(), ReplayStore.redis(url) or ReplayStore.custom(store)');
+      }
+
+      /** One process's store: at most `maxEntries` deliveries (default 100,000), the oldest dropped first. */
+      static memory(options) {
+        const opts = optionsArg(options, 'ReplayStore.memory');
+        const max = wholeNumber(opts.maxEntries, DEFAULT_MAX_ENTRIES, 'options.maxEntries');
+        const retention = wholeNumber(opts.retention, DEFAULT_RETENTION, 'options.retention (seconds)');
+        const failOpen = failOpenOf(opts);
+        return make('memory', retention, failOpen, (store) => {
+          if (backend.ReplayGuard) store.guard = call(() => backend.ReplayGuard.memory(max, retention, failOpen));
+          else store.js = new MemoryMap(max);
+        });
+      }
+
+      /** A store a fleet shares: one Redis server (`SET NX PX`); claims only through verifyAsync. */
+      static redis(url, options) {
+        if (typeof url !== 'string') throw new TypeError('ReplayStore.redis: url must be a string (redis://host:port[/db])');
+        if (!backend.ReplayGuard) {
+          throw new TypeError(
+            'ReplayStore.redis: WebAssembly has no sockets; back ReplayStore.custom with your platform\'s store (a Durable Object, KV)',
+          );
+        }
+        const opts = optionsArg(options, 'ReplayStore.redis');
+        const retention = wholeNumber(opts.retention, DEFAULT_RETENTION, 'options.retention (seconds)');
+        const timeout = wholeNumber(opts.timeoutMs, 2000, 'options.timeoutMs');
+        const failOpen = failOpenOf(opts);
+        return make('redis', retention, failOpen, (store) => {
+          store.guard = call(() => backend.ReplayGuard.redis(url, retention, timeout, failOpen));
+        });
+      }
+
+      /**
+       * A store of your own: `claim(key, ttlSeconds)` → 'claimed' | 'in_progress' |
+       * 'completed', `complete(key, ttlSeconds)`, `release(key)`, each may return a promise.
+       */
+      static custom(store, options) {
+        if (store === null || typeof store !== 'object' || !['claim', 'complete', 'release'].every((m) => typeof store[m] === 'function')) {
+          throw new TypeError('ReplayStore.custom: the store must have claim, complete and release methods');
+        }
+        const opts = optionsArg(options, 'ReplayStore.custom');
+        const retention = wholeNumber(opts.retention, DEFAULT_RETENTION, 'options.retention (seconds)');
+        return make('custom', retention, failOpenOf(opts), (internal) => {
+          internal.js = store;
+        });
+      }
+
+      /** `'memory'`, `'redis'` or `'custom'`. */
+      get kind() {
+        return internals.get(this).kind;
+      }
+
+      /** Seconds a delivery without a signed timestamp is remembered. */
+      get retention() {
+        return internals.get(this).retention;
+      }
+    }
+
+    function make(kind, retention, failOpen, init) {
+      const internal = { kind, retention, failOpen, guard: undefined, js: undefined };
+      init(internal);
+      const store = Object.create(ReplayStore.prototype);
+      internals.set(store, internal);
+      return store;
+    }
+
+    /** `replay` as a ReplayStore (a store of your own wrapped), or null. */
+    const storeOf = (replay) =>
+      replay === undefined || replay === null ? null : replay instanceof ReplayStore ? replay : ReplayStore.custom(replay);
+    // Each verifier's own store (options.replay), when it has one.
+    const ownStores = new WeakMap();
+    adoptStore = (verifier, replay) => {
+      const store = storeOf(replay);
+      if (store) ownStores.set(verifier, store);
+    };
+    // The settings of the store a call claims in: `options.replay` when given
+    // (null: none), else the verifier's own.
+    storeFor = (options, verifier) =>
+      internals.get(
+        options !== undefined && options !== null && options.replay !== undefined ? storeOf(options.replay) : ownStores.get(verifier),
+      );
+
+    /** The public result of a delivery, remembered for complete / release when claimed. */
+    function delivered(internal, delivery) {
+      const result = {
+        keyIndex: delivery.keyIndex,
+        timestamp: delivery.timestamp,
+        webhookId: delivery.webhookId,
+        idSigned: delivery.idSigned,
+        replayKey: delivery.replayKey,
+      };
+      if (delivery.replayKey !== null) claims.set(result, [internal, delivery.replayKey, delivery.ttl]);
+      return result;
+    }
+
+    /** A native guard's error, with `completed` kept for a replayed copy. */
+    function guardError(error) {
+      const converted = toHooksigError(error);
+      if (converted instanceof ReplayedError) converted.completed = error.completed === true;
+      return converted;
+    }
+
+    /** A store in JS that failed: fail closed, unless the store was built to fail open. */
+    function unavailable(internal, reason) {
+      if (internal.failOpen) return;
+      throw new ReplayStoreUnavailableError(`replay store unavailable: ${reason}`);
+    }
+    const reasonOf = (error) => (error instanceof Error ? error.message : String(error));
+
+    /** What a store in JS answered to a claim of `keyed`. */
+    function claimed(internal, keyed, answer) {
+      if (answer === 'claimed') return delivered(internal, keyed);
+      if (answer === 'in_progress' || answer === 'completed') {
+        throw Object.assign(new ReplayedError(REPLAYED[answer === 'completed']), { completed: answer === 'completed' });
+      }
+      unavailable(internal, `claim answered ${describe(answer)}, not 'claimed', 'in_progress' or 'completed'`);
+      return delivered(internal, { ...keyed, replayKey: null });
+    }
+
+    /** Claims in a native memory guard, on this thread. */
+    function claimHere(internal, inner, list, bytes, now) {
+      try {
+        return delivered(internal, inner.verifyOnce(internal.guard, list.text, list.count, bytes, now));
+      } catch (error) {
+        throw guardError(error);
+      }
+    }
+
+    verifyGuarded = (internal, inner, list, bytes, now, async) => {
+      if (!async) {
+        if (internal.kind !== 'memory') throw new TypeError(SYNC_ONLY);
+        if (internal.guard) return claimHere(internal, inner, list, bytes, now);
+        const keyed = call(() => inner.verifyKeyed(list.text, list.count, bytes, now, internal.retention));
+        let answer;
+        try {
+          answer = internal.js.claim(keyed.replayKey, keyed.ttl);
+        } catch (error) {
+          unavailable(internal, reasonOf(error));
+          return delivered(internal, { ...keyed, replayKey: null });
+        }
+        return claimed(internal, keyed, answer);
+      }
+      return verifyGuardedAsync(internal, inner, list, bytes, now);
+    };
+
+    async function verifyGuardedAsync(internal, inner, list, bytes, now) {
+      const small = bytes.length <= ASYNC_THRESHOLD;
+      if (internal.guard) {
+        // A memory guard answers in microseconds: claimed here unless the body is large.
+        if (internal.kind === 'memory' && small) return claimHere(internal, inner, list, bytes, now);
+        try {
+          return delivered(internal, await inner.verifyOnceAsync(internal.guard, list.text, list.count, bytes, now));
+        } catch (error) {
+          throw guardError(error);
+        }
+      }
+      let keyed;
+      try {
+        keyed =
+          inner.verifyKeyedAsync && !small
+            ? await inner.verifyKeyedAsync(list.text, list.count, bytes, now, internal.retention)
+            : inner.verifyKeyed(list.text, list.count, bytes, now, internal.retention);
+      } catch (error) {
+        throw toHooksigError(error);
+      }
+      let answer;
+      try {
+        answer = await internal.js.claim(keyed.replayKey, keyed.ttl);
+      } catch (error) {
+        unavailable(internal, reasonOf(error));
+        return delivered(internal, { ...keyed, replayKey: null });
+      }
+      return claimed(internal, keyed, answer);
+    }
+
+    /** Completes (handled: later copies are replayed) or releases (the retry goes through) a claim. */
+    async function settle(verified, complete) {
+      const what = complete ? 'complete' : 'release';
+      const entry = claims.get(verified);
+      if (entry === undefined) {
+        // Nothing was claimed: no store, or a fail-open store that was down.
+        if (verified !== null && typeof verified === 'object' && verified.replayKey === null) return;
+        throw new TypeError(`${what}: pass the object verify, verifyAsync or verifyRequest returned (a copy carries no claim)`);
+      }
+      const [internal, key, ttl] = entry;
+      try {
+        if (internal.js) await (complete ? internal.js.complete(key, ttl) : internal.js.release(key));
+        else if (internal.kind === 'memory') complete ? internal.guard.complete(key, ttl) : internal.guard.release(key);
+        else await (complete ? internal.guard.completeAsync(key, ttl) : internal.guard.releaseAsync(key));
+      } catch (error) {
+        if (!internal.js) throw toHooksigError(error);
+        unavailable(internal, reasonOf(error));
+      }
+      // Settled once: a release after a complete would free a handled delivery.
+      claims.delete(verified);
+    }
+
+    // Not enumerable, like the class's own methods.
+    const methods = {
+      complete(verified) {
+        return settle(verified, true);
+      },
+      release(verified) {
+        return settle(verified, false);
+      },
+    };
+    for (const name of ['complete', 'release']) {
+      Object.defineProperty(Verifier.prototype, name, { value: methods[name], writable: true, configurable: true });
+    }
+    Object.defineProperty(Verifier.prototype, 'replay', {
+      get() {
+        return ownStores.get(this) ?? null;
+      },
+      configurable: true,
+    });
+    Object.defineProperty(ReplayedError.prototype, 'completed', { value: false, writable: true, configurable: true });
+    api.ReplayStore = ReplayStore;
+  }
 
   // Routing and Tratta, where the backend has them: hooksig-wasm's light
   // entry (`hooksig-wasm/verify`) has not, and its bundler drops this

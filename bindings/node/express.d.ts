@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Verifier, Verified } from './index.js';
+import type { ReplayInput, Verifier, Verified } from './index.js';
 
 export interface VerifyWebhookOptions {
   /**
@@ -13,6 +13,13 @@ export interface VerifyWebhookOptions {
   maxBody?: number | null;
   /** @deprecated the former name of `maxBody`. */
   limit?: number;
+  /**
+   * Claim each delivery in this replay store (default: the verifier's own;
+   * `null`: none) and complete it once the handler answered 2xx, else release
+   * it. A copy gets 409 while the first is handled, 200 (the handler is not
+   * called) once it was; 503 while the store is unreachable.
+   */
+  replay?: ReplayInput | null;
 }
 
 /**

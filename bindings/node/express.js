@@ -1,8 +1,8 @@
 'use strict';
 // `hooksig/express`: Express (or plain `node:http`) middleware that verifies a
 // webhook before any handler sees it.
-const { Verifier, InvalidBodyError } = require('./index.js');
-const { statusOf, verifyBody, readBody, bodyTakenError, bodyTooLarge, maxBodyOf } = require('./middleware.js');
+const { Verifier, InvalidBodyError, ReplayStore } = require('./index.js');
+const { statusOf, replayOf, verifyFor, settleOnResponse, readBody, bodyTakenError, bodyTooLarge, maxBodyOf } = require('./middleware.js');
 
 const CAP = 'verifyWebhook';
 
@@ -41,6 +41,11 @@ function rawBody(req, max) {
  * code as the whole response body. A body another parser took first is the
  * server's mistake: the error handler gets an `InvalidBodyError` (status 400)
  * saying how to mount the middleware.
+ *
+ * With a replay store (option `replay`, else the verifier's own) each
+ * delivery is claimed before the handler runs and completed when it answered
+ * 2xx (released otherwise); a copy gets 409 while the first is handled, 200
+ * (unhandled) once it was, and 503 while the store is unreachable.
  */
 function verifyWebhook(verifier, options = {}) {
   if (!(verifier instanceof Verifier)) {
@@ -48,13 +53,15 @@ function verifyWebhook(verifier, options = {}) {
   }
   // `limit`: this option's name before hooksig 0.2 (bytes, as maxBody).
   const max = maxBodyOf(options && options.maxBody === undefined && options.limit !== undefined ? { maxBody: options.limit } : options);
+  const replay = replayOf(verifier, options, ReplayStore);
 
   return function hooksigVerify(req, res, next) {
     rawBody(req, max)
-      .then((raw) => verifyBody(verifier, req.headers, raw))
+      .then((raw) => verifyFor(verifier, replay, req.headers, raw))
       .then(
         (verified) => {
           req.webhook = verified;
+          if (replay) settleOnResponse(verifier, verified, res);
           next();
         },
         (error) => {

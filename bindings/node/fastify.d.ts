@@ -1,4 +1,4 @@
-import type { Verifier, Verified } from './index.js';
+import type { ReplayInput, Verifier, Verified } from './index.js';
 
 export interface HooksigFastifyOptions {
   /** The verifier every request in the scope must pass. */
@@ -11,6 +11,13 @@ export interface HooksigFastifyOptions {
    * `invalid_body`, `Connection: close`.
    */
   maxBody?: number | null;
+  /**
+   * Claim each delivery in this replay store (default: the verifier's own;
+   * `null`: none) and complete it once the handler answered 2xx, else release
+   * it. A copy gets 409 while the first is handled, 200 (the handler is not
+   * called) once it was; 503 while the store is unreachable.
+   */
+  replay?: ReplayInput | null;
 }
 
 /**

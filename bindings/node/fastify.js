@@ -1,8 +1,8 @@
 'use strict';
 // `hooksig/fastify`: a Fastify plugin that keeps request bodies raw in its
 // scope and verifies every request there before validation and handlers.
-const { Verifier } = require('./index.js');
-const { statusOf, verifyBody, readBody, bodyTakenError, maxBodyOf } = require('./middleware.js');
+const { Verifier, ReplayStore } = require('./index.js');
+const { statusOf, replayOf, verifyFor, settleOnResponse, readBody, bodyTakenError, maxBodyOf } = require('./middleware.js');
 
 const CAP = 'hooksig/fastify';
 
@@ -21,6 +21,11 @@ const EMPTY = Buffer.alloc(0);
  * `bodyLimit` takes precedence, as over Fastify's parsers), and a
  * `preValidation` hook verifies each request (401 / 400 / 413 with the error
  * code as the body). `request.webhook` is what verification found.
+ *
+ * With a replay store (option `replay`, else the verifier's own) each
+ * delivery is claimed before the handler runs and completed when it answered
+ * 2xx (released otherwise); a copy gets 409 while the first is handled, 200
+ * (unhandled) once it was, and 503 while the store is unreachable.
  */
 function hooksigFastify(fastify, options, done) {
   const { verifier } = options ?? {};
@@ -29,8 +34,10 @@ function hooksigFastify(fastify, options, done) {
     return;
   }
   let max;
+  let replay;
   try {
     max = maxBodyOf(options);
+    replay = replayOf(verifier, options, ReplayStore);
   } catch (error) {
     done(error);
     return;
@@ -62,7 +69,8 @@ function hooksigFastify(fastify, options, done) {
     try {
       const tooLarge = refused.get(request.raw);
       if (tooLarge) throw tooLarge;
-      request.webhook = await verifyBody(verifier, request.headers, body);
+      request.webhook = await verifyFor(verifier, replay, request.headers, body);
+      if (replay) settleOnResponse(verifier, request.webhook, reply.raw);
     } catch (error) {
       const status = statusOf(error);
       if (status === undefined) throw error;

@@ -8,6 +8,7 @@ export const {
   EventMatcher,
   eventTypes,
   tratta,
+  ReplayStore,
   BUILT_IN_SCHEMES,
   backend,
   HooksigError,

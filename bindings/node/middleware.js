@@ -1,16 +1,64 @@
 'use strict';
 // What the Express middleware and the Fastify plugin share: reading a raw
-// body under a cap, the HTTP status of a rejected request, and verifying a
-// raw body off the main thread when it is large.
-const { VerificationError, InvalidBodyError } = require('./errors.js');
+// body under a cap, the HTTP status of a rejected request, verifying a raw
+// body off the main thread when it is large, and the replay guard's claim
+// around the handler.
+const { VerificationError, InvalidBodyError, ReplayedError, ReplayStoreUnavailableError } = require('./errors.js');
 const { ASYNC_THRESHOLD, maxBodyOf, bodyTooLarge } = require('./api.js');
 
 /**
  * The HTTP status for a rejected request (the core's `httpStatus`: 401 or
- * 400; 413 for a body over the cap), or `undefined` for a server-side error.
+ * 400; 413 for a body over the cap; 409 for a copy of a delivery being
+ * handled, 503 when the replay store is down, both so the sender retries),
+ * 200 for a copy of a delivery handled before (the sender may stop), or
+ * `undefined` for a server-side error.
  */
 function statusOf(error) {
-  return error instanceof VerificationError ? error.httpStatus : undefined;
+  if (error instanceof ReplayedError && error.completed) return 200;
+  return error instanceof VerificationError || error instanceof ReplayStoreUnavailableError ? error.httpStatus : undefined;
+}
+
+/**
+ * The replay store a middleware claims in: its `replay` option (`null`:
+ * none), else the verifier's own; `null` when there is none.
+ */
+function replayOf(verifier, options, ReplayStore) {
+  const replay = options == null || options.replay === undefined ? verifier.replay : options.replay;
+  if (replay == null) return null;
+  // A store of your own is wrapped once here, not on every request.
+  return replay instanceof ReplayStore ? replay : ReplayStore.custom(replay);
+}
+
+/**
+ * Verifies a request for a middleware: claimed in `replay` when there is one
+ * (through verifyAsync, so a Redis round trip never blocks the event loop).
+ */
+function verifyFor(verifier, replay, headers, body) {
+  return replay ? verifier.verifyAsync(headers, body, { replay }) : verifyBody(verifier, headers, body);
+}
+
+/**
+ * Completes a claimed delivery once `response` (a Node ServerResponse) was
+ * answered 2xx, so later copies are answered 200 unhandled; releases it when
+ * the handler answered anything else (it threw: 500; or refused the event)
+ * or the connection closed first, so the provider's retry is handled. A
+ * store failing then cannot change the answer any more: it becomes a warning.
+ */
+function settleOnResponse(verifier, verified, response) {
+  if (verified.replayKey === null) return;
+  let settled = false;
+  const settle = (handled) => {
+    if (settled) return;
+    settled = true;
+    (handled ? verifier.complete(verified) : verifier.release(verified)).catch((error) => {
+      process.emitWarning(
+        `hooksig: could not ${handled ? 'complete' : 'release'} a delivery's replay claim: ${error.message}`,
+        'HooksigReplayWarning',
+      );
+    });
+  };
+  response.once('finish', () => settle(response.statusCode >= 200 && response.statusCode < 300));
+  response.once('close', () => settle(false));
 }
 
 /** Verifies synchronously when small, on the thread pool when large. */
@@ -90,6 +138,9 @@ function bodyTakenError(message) {
 
 module.exports = {
   statusOf,
+  replayOf,
+  verifyFor,
+  settleOnResponse,
   verifyBody,
   readBody,
   bodyTakenError,

@@ -22,6 +22,34 @@ export declare class EventMatcher {
 }
 export type NativeEventMatcher = EventMatcher
 
+/**
+ * A replay guard: the core's `ReplayGuard` over a memory or Redis store.
+ * Its calls block on the store: a memory store answers in microseconds, so
+ * the JS layer uses it on the event loop; a Redis store only from the
+ * `*Async` methods, which run on the libuv pool.
+ */
+export declare class ReplayGuard {
+  /**
+   * A guard over a `MemoryStore` of `max_entries` keys; `retention`:
+   * seconds a delivery without a signed timestamp is remembered.
+   */
+  static memory(maxEntries: number, retention: number, failOpen: boolean): ReplayGuard
+  /**
+   * A guard over a `RedisStore` at `url` (not connected until first used);
+   * `timeout_ms` bounds connecting and each command.
+   */
+  static redis(url: string, retention: number, timeoutMs: number, failOpen: boolean): ReplayGuard
+  /** Marks a claimed key handled, on the calling thread (memory stores). */
+  complete(key: string, ttl: number): void
+  /** Frees a claimed key, on the calling thread (memory stores). */
+  release(key: string): void
+  /** [`NativeReplayGuard::complete`] on the libuv pool (Redis stores). */
+  completeAsync(key: string, ttl: number): Promise<void>
+  /** [`NativeReplayGuard::release`] on the libuv pool (Redis stores). */
+  releaseAsync(key: string): Promise<void>
+}
+export type NativeReplayGuard = ReplayGuard
+
 /** A prepared verifier; one instance serves a whole server. */
 export declare class Verifier {
   /**
@@ -50,6 +78,24 @@ export declare class Verifier {
   verify(headers: string, count: number, body: Uint8Array | string, now: number | undefined | null): string | null
   /** Verifies on the libuv thread pool, so a large body never blocks the event loop. */
   verifyAsync(headers: string, count: number, body: Uint8Array | string, now?: number | undefined | null): Promise<Verified>
+  /**
+   * Verifies and claims the delivery in `guard`, on the calling thread:
+   * for a memory guard only (a Redis round trip must not block the event loop).
+   */
+  verifyOnce(guard: ReplayGuard, headers: string, count: number, body: Uint8Array | string, now: number | undefined | null): Delivery
+  /**
+   * [`NativeVerifier::verify_once`] on the libuv pool, where a Redis
+   * guard's round trip may block.
+   */
+  verifyOnceAsync(guard: ReplayGuard, headers: string, count: number, body: Uint8Array | string, now?: number | undefined | null): Promise<Delivery>
+  /**
+   * Verifies and names the replay key and TTL without claiming, for a
+   * store that lives in JS; `retention`: the TTL (seconds) where no
+   * timestamp is signed.
+   */
+  verifyKeyed(headers: string, count: number, body: Uint8Array | string, now: number | undefined | null, retention: number): Delivery
+  /** [`NativeVerifier::verify_keyed`] on the libuv pool (a large body). */
+  verifyKeyedAsync(headers: string, count: number, body: Uint8Array | string, now: number | undefined | null, retention: number): Promise<Delivery>
   /** `null`, or a sentence naming the integration mistake. */
   diagnose(headers: string, count: number, body: Uint8Array | string, now?: number | undefined | null): string | null
 }
@@ -57,6 +103,25 @@ export type NativeVerifier = Verifier
 
 /** The names of the built-in schemes. */
 export declare function builtInSchemes(): Array<string>
+
+/**
+ * A verification with its replay key (`{ keyIndex, timestamp, webhookId,
+ * idSigned, replayKey, ttl }`): claimed in a [`NativeReplayGuard`], or only
+ * named, for a store that lives in JS to claim.
+ */
+export interface Delivery {
+  keyIndex: number
+  timestamp: number | null
+  webhookId: string | null
+  idSigned: boolean
+  /**
+   * The store key (a hash); `null` when a fail-open guard could not reach
+   * its store and the delivery went through unguarded.
+   */
+  replayKey: string | null
+  /** How long the store remembers the delivery, in seconds. */
+  ttl: number
+}
 
 /** The core's error table, `hooksig::ErrorCode::TABLE` (read by errors.js). */
 export declare function errorTable(): string
@@ -96,4 +161,9 @@ export interface Verified {
    * whose message has `{id}`): only then is it safe to deduplicate on.
    */
   idSigned: boolean
+  /**
+   * Always `null` here: only a guarded verification has a replay key
+   * ([`Delivery`]); present so every result has the public shape.
+   */
+  replayKey: string | null
 }

@@ -109,6 +109,13 @@ export interface Verified {
    * signature (a relay can rewrite them and the request still verifies): false.
    */
   idSigned: boolean;
+  /**
+   * The key a replay store remembers this delivery by (`hooksig:replay:` and a
+   * SHA-256 of the scheme and the signed id, or the matched signature; the same
+   * in every hooksig binding), when it was claimed in one; else `null` (no
+   * store, or a fail-open store that could not be reached).
+   */
+  replayKey: string | null;
 }
 
 /** A verified Fetch request, with the body it consumed. */
@@ -214,7 +221,7 @@ export class HooksigError extends Error {
    * server's own configuration errors (secret, pattern, scheme); 413 for a
    * body over `verifyRequest`'s `maxBody` (an `InvalidBodyError`).
    */
-  readonly httpStatus: 400 | 401 | 413 | 500;
+  readonly httpStatus: 400 | 401 | 409 | 413 | 500 | 503;
 }
 /** Every failure a bad request can cause (answer 4xx); the rest are configuration errors. */
 export class VerificationError extends HooksigError {}
@@ -253,9 +260,14 @@ export class DecryptionFailedError extends VerificationError {
 export class InvalidSchemeError extends HooksigError {
   readonly code: 'invalid_scheme';
 }
-/** A replay guard saw this delivery before (being handled, or handled): 409. */
+/**
+ * A replay guard saw this delivery before: 409. The middlewares answer a copy
+ * of a delivery that was handled (`completed`) 200 instead, so the sender stops.
+ */
 export class ReplayedError extends VerificationError {
   readonly code: 'replayed';
+  /** True when the first copy was handled to completion; false while it is being handled. */
+  readonly completed: boolean;
 }
 /** The replay store could not be reached: 503, never a silent accept. */
 export class ReplayStoreUnavailableError extends HooksigError {

@@ -34,6 +34,9 @@ const {
 
 // hooksig-wasm/verify leaves diagnose out; every other entry has it.
 const hasDiagnose = typeof Verifier.prototype.diagnose === 'function';
+// It leaves out the replay guard too (its budget): there a store is refused.
+const { ReplayStore, ReplayedError } = hooksig;
+const NO_REPLAY = typeof ReplayStore !== 'function' && `${packageName} has no replay guard`;
 // The light WASM entry leaves out Ed25519 (Standard Webhooks v1a) to stay in its
 // size budget: its v1a cases are skipped, and say so.
 const skipV1a = packageName === 'hooksig-wasm/verify' ? 'the light entry leaves out Ed25519 (v1a)' : false;
@@ -170,10 +173,12 @@ for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.
             timestamp: expect.timestamp,
             webhookId: expect.webhook_id,
             idSigned: expect.id_signed,
+            replayKey: null,
           };
           assert.deepEqual({ ...verifier.verify(headers, input, at) }, expected, context);
           assert.deepEqual({ ...(await verifier.verifyAsync(headers, input, at)) }, expected, `${context}, async`);
           if (hasDiagnose) assert.equal(verifier.diagnose(headers, input, at), null, context);
+          if (!NO_REPLAY) await assertReplayKey(testCase, headers, input, at, context);
         } else {
           throwsHooksig(() => verifier.verify(headers, input, at), expect.code, context);
           await rejectsHooksig(() => verifier.verifyAsync(headers, input, at), expect.code, `${context}, async`);
@@ -182,6 +187,23 @@ for (const testCase of [...(verifyVectors?.cases ?? []), ...(headerTextVectors?.
       }
     }
   });
+}
+
+/**
+ * The case's replay key (every binding names the same one) from a memory
+ * store's claim and from a store of your own; a copy is then refused.
+ */
+async function assertReplayKey(testCase, headers, input, at, context) {
+  const { expect } = testCase;
+  const options = { tolerance: testCase.tolerance ?? undefined };
+  const memory = new Verifier(testCase.scheme, testCase.secrets, { ...options, replay: ReplayStore.memory() });
+  assert.deepEqual({ ...memory.verify(headers, input, at) }, { ...memory.verify(headers, input, { ...at, replay: null }), replayKey: expect.replay_key }, `${context}, memory store`);
+  throwsHooksig(() => memory.verify(headers, input, at), 'replayed', `${context}, a copy`);
+  const claimed = [];
+  const store = { claim: async (key, ttl) => (claimed.push(key), ttl > 0 ? 'claimed' : 'in_progress'), complete() {}, release() {} };
+  const custom = new Verifier(testCase.scheme, testCase.secrets, { ...options, replay: store });
+  assert.equal((await custom.verifyAsync(headers, input, at)).replayKey, expect.replay_key, `${context}, own store`);
+  assert.deepEqual(claimed, [expect.replay_key]);
 }
 
 const signVectors = loadVectors('sign');
@@ -406,6 +428,88 @@ test('no error message contains the secret or the signature', () => {
     assert.ok(!message.includes('another-secret-entirely') && !message.includes(SECRET));
     assert.ok(!message.includes(signatureOf));
   }
+});
+
+function thrown(fn) {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('did not throw');
+}
+
+async function rejected(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('did not reject');
+}
+
+test('replay guard: claim, a copy (409), complete, release; a store of your own', { skip: NO_REPLAY }, async () => {
+  const verifier = new Verifier('quiltt', SECRET, { replay: ReplayStore.memory() });
+  assert.equal(verifier.replay.kind, 'memory');
+  const first = verifier.verify(signed, BODY, { now: NOW });
+  assert.match(first.replayKey, /^hooksig:replay:[0-9a-f]{64}$/);
+  const busy = thrown(() => verifier.verify(signed, BODY, { now: NOW }));
+  assertHooksigError(busy, 'replayed', 'in progress');
+  assert.ok(busy instanceof ReplayedError && busy.completed === false);
+  await verifier.complete(first);
+  const done = await rejected(verifier.verifyAsync(signed, BODY, { now: NOW }));
+  assert.equal(done.completed, true);
+  assert.notEqual(done.message, busy.message);
+  // A released claim lets the retry through; a copy of the result carries no claim.
+  const other = new Verifier('quiltt', SECRET, { replay: ReplayStore.memory() });
+  const claim = other.verify(signed, BODY, { now: NOW });
+  await assert.rejects(other.release({ ...claim }), TypeError);
+  await other.release(claim);
+  assert.ok(other.verify(signed, BODY, { now: NOW }).replayKey);
+  // Per call: another store, or none.
+  assert.equal(other.verify(signed, BODY, { now: NOW, replay: null }).replayKey, null);
+  assert.ok(other.verify(signed, BODY, { now: NOW, replay: ReplayStore.memory() }).replayKey);
+
+  // A store of your own, async as a Worker's KV or Durable Object, answers as the built-in one.
+  const states = new Map();
+  const store = {
+    claim: async (key) => states.get(key) ?? (states.set(key, 'in_progress'), 'claimed'),
+    complete: async (key) => void states.set(key, 'completed'),
+    release: async (key) => void states.delete(key),
+  };
+  const custom = new Verifier('quiltt', SECRET, { replay: store });
+  assert.equal(custom.replay.kind, 'custom');
+  const mine = await custom.verifyAsync(signed, BODY, { now: NOW });
+  assert.equal(mine.replayKey, first.replayKey);
+  assert.equal((await rejected(custom.verifyAsync(signed, BODY, { now: NOW }))).message, busy.message);
+  await custom.complete(mine);
+  assert.equal((await rejected(custom.verifyAsync(signed, BODY, { now: NOW }))).message, done.message);
+  assert.throws(() => custom.verify(signed, BODY, { now: NOW }), TypeError);
+  // One that fails: replay_store_unavailable (never a silent accept), unless built to fail open.
+  const down = { claim: () => Promise.reject(new Error('KV is down')), complete() {}, release() {} };
+  const error = await rejected(new Verifier('quiltt', SECRET, { replay: down }).verifyAsync(signed, BODY, { now: NOW }));
+  assertHooksigError(error, 'replay_store_unavailable', 'store down');
+  assert.equal(error.message, 'replay store unavailable: KV is down');
+  const open = new Verifier('quiltt', SECRET, { replay: ReplayStore.custom(down, { failOpen: true }) });
+  assert.equal((await open.verifyAsync(signed, BODY, { now: NOW })).replayKey, null);
+  assert.throws(() => new Verifier('quiltt', SECRET, { replay: { claim() {} } }), TypeError);
+  assert.throws(() => ReplayStore.memory({ maxEntries: 0 }), RangeError);
+  assert.throws(() => new ReplayStore(), TypeError);
+});
+
+test('replay guard: the memory store is bounded (the oldest goes) and forgets after its retention', { skip: NO_REPLAY }, async () => {
+  const verifier = new Verifier('github', 'secret', { replay: ReplayStore.memory({ maxEntries: 3, retention: 1 }) });
+  const sent = Array.from({ length: 5 }, (_, i) => [sign('github', 'secret', `{"n":${i}}`), `{"n":${i}}`]);
+  for (const [headers, body] of sent) verifier.verify(headers, body);
+  assert.ok(verifier.verify(...sent[0]).replayKey, 'the oldest was dropped to make room');
+  for (const delivery of sent.slice(3)) throwsHooksig(() => verifier.verify(...delivery), 'replayed', 'still held');
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  for (const delivery of sent.slice(3)) assert.ok(verifier.verify(...delivery).replayKey, 'expired');
+});
+
+test('an entry without a replay guard refuses a store instead of ignoring it', { skip: !NO_REPLAY && 'this entry has the guard' }, () => {
+  const store = { claim: () => 'claimed', complete() {}, release() {} };
+  assert.throws(() => new Verifier('quiltt', SECRET, { replay: store }), TypeError);
 });
 
 test('options: tolerance, rotation and a clock given in seconds', () => {

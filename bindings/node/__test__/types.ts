@@ -4,6 +4,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   EventMatcher,
   HooksigError,
+  ReplayStore,
+  ReplayedError,
   SignatureMismatchError,
   VerificationError,
   Verifier,
@@ -11,6 +13,7 @@ import {
   sign,
   tratta,
   type ErrorCode,
+  type ReplayStoreLike,
   type Verified,
 } from 'hooksig';
 import { verifyWebhook } from 'hooksig/express';
@@ -53,9 +56,33 @@ try {
 verifyWebhook(verifier, { limit: 1 << 20 });
 hooksigFastify;
 
+const memory: ReplayStore = ReplayStore.memory({ maxEntries: 10_000, retention: 3600 });
+const redis = ReplayStore.redis('redis://127.0.0.1:6379/0', { timeoutMs: 500, failOpen: false });
+const kv: ReplayStoreLike = {
+  claim: async (key: string, ttlSeconds: number) => (key && ttlSeconds ? 'claimed' : 'in_progress'),
+  complete: async () => {},
+  release: () => {},
+};
+const guarded = new Verifier('github', 's', { replay: memory });
+const replayKey: string | null = guarded.verify(nodeHeaders, '{}').replayKey;
+const own: ReplayStore | null = guarded.replay;
+guarded.verifyAsync(nodeHeaders, '{}', { replay: kv }).then((delivery) => guarded.complete(delivery));
+const released: Promise<void> = guarded.release(verified);
+verifyWebhook(guarded, { replay: redis });
+verifyWebhook(guarded, { replay: null });
+try {
+  guarded.verify(nodeHeaders, '{}');
+} catch (error) {
+  if (error instanceof ReplayedError) {
+    const handledBefore: boolean = error.completed;
+  }
+}
+// @ts-expect-error a claim answers one of three states
+const wrong: ReplayStoreLike = { claim: () => 'yes', complete() {}, release() {} };
+
 // @ts-expect-error a parsed body is not a body
 verifier.verify(nodeHeaders, { parsed: true });
 // @ts-expect-error secrets are strings
 new Verifier('quiltt', Buffer.from('s'));
 
-export { index, timestamp, why, later, headers, routes, types, plaintext };
+export { index, timestamp, why, later, headers, routes, types, plaintext, replayKey, own, released, wrong };

@@ -14,10 +14,11 @@ mod packed;
 
 use hooksig::{Scheme, SignOptions};
 use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Float64Array, Uint8Array};
-use napi::{Env, JsError, Task};
+use napi::{Env, JsError, JsValue, Task};
 use napi_derive::napi;
 use packed::HeaderText;
 use std::sync::Arc;
+use std::time::Duration;
 use zeroize::Zeroizing;
 
 /// The core's error code, used as the JS error's `code` property.
@@ -33,6 +34,25 @@ type Result<T> = napi::Result<T, Code>;
 
 fn js_error(err: hooksig::Error) -> napi::Error<Code> {
     napi::Error::new(Code(err.code()), err.to_string())
+}
+
+/// [`js_error`] as a ready-made JS error object; a `replayed` one also says
+/// whether the first copy was handled to completion (`completed`): adapters
+/// answer such a copy 200 so the sender stops, one still in progress 409.
+fn js_error_object(env: &Env, err: hooksig::Error) -> napi::Error {
+    let completed = match err {
+        hooksig::Error::Replayed { completed, .. } => Some(completed),
+        _ => None,
+    };
+    let error = JsError::from(js_error(err)).into_unknown(*env);
+    if let Some(completed) = completed
+        && let Err(failed) = error
+            .coerce_to_object()
+            .and_then(|mut object| object.set("completed", completed))
+    {
+        return failed;
+    }
+    error.into()
 }
 
 /// A name such as `"quiltt"`, or a custom scheme's JSON definition.
@@ -59,6 +79,9 @@ pub struct Verified {
     /// True when the scheme signs the id (Standard Webhooks, a custom scheme
     /// whose message has `{id}`): only then is it safe to deduplicate on.
     pub id_signed: bool,
+    /// Always `null` here: only a guarded verification has a replay key
+    /// ([`Delivery`]); present so every result has the public shape.
+    pub replay_key: Option<String>,
 }
 
 impl From<hooksig::Verified> for Verified {
@@ -68,7 +91,151 @@ impl From<hooksig::Verified> for Verified {
             timestamp: v.timestamp,
             webhook_id: v.webhook_id,
             id_signed: v.id_signed,
+            replay_key: None,
         }
+    }
+}
+
+/// A verification with its replay key (`{ keyIndex, timestamp, webhookId,
+/// idSigned, replayKey, ttl }`): claimed in a [`NativeReplayGuard`], or only
+/// named, for a store that lives in JS to claim.
+#[napi(object, use_nullable = true)]
+pub struct Delivery {
+    pub key_index: u32,
+    pub timestamp: Option<i64>,
+    pub webhook_id: Option<String>,
+    pub id_signed: bool,
+    /// The store key (a hash); `null` when a fail-open guard could not reach
+    /// its store and the delivery went through unguarded.
+    pub replay_key: Option<String>,
+    /// How long the store remembers the delivery, in seconds.
+    pub ttl: f64,
+}
+
+impl From<hooksig::Delivery> for Delivery {
+    fn from(d: hooksig::Delivery) -> Self {
+        let v = Verified::from(d.verified);
+        Delivery {
+            key_index: v.key_index,
+            timestamp: v.timestamp,
+            webhook_id: v.webhook_id,
+            id_signed: v.id_signed,
+            replay_key: d.key,
+            ttl: d.ttl.as_secs_f64(),
+        }
+    }
+}
+
+/// A replay guard: the core's `ReplayGuard` over a memory or Redis store.
+/// Its calls block on the store: a memory store answers in microseconds, so
+/// the JS layer uses it on the event loop; a Redis store only from the
+/// `*Async` methods, which run on the libuv pool.
+#[napi(js_name = "ReplayGuard")]
+pub struct NativeReplayGuard {
+    inner: hooksig::ReplayGuard,
+}
+
+/// Seconds given by the JS layer (which checks them) as a TTL or retention.
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or(Duration::from_secs(1))
+}
+
+/// What `complete` and `release` need of a claim: its key and TTL, which the
+/// JS layer kept from the verification (the guard reads nothing else).
+fn claim(key: String, ttl: f64) -> hooksig::Delivery {
+    hooksig::Delivery {
+        verified: hooksig::Verified {
+            key_index: 0,
+            timestamp: None,
+            webhook_id: None,
+            id_signed: false,
+        },
+        key: Some(key),
+        ttl: seconds(ttl),
+    }
+}
+
+#[napi]
+impl NativeReplayGuard {
+    /// A guard over a `MemoryStore` of `max_entries` keys; `retention`:
+    /// seconds a delivery without a signed timestamp is remembered.
+    #[napi(factory, catch_unwind)]
+    pub fn memory(max_entries: u32, retention: f64, fail_open: bool) -> Self {
+        let store = hooksig::MemoryStore::new(max_entries as usize);
+        NativeReplayGuard {
+            inner: hooksig::ReplayGuard::new(store)
+                .with_retention(seconds(retention))
+                .with_fail_open(fail_open),
+        }
+    }
+
+    /// A guard over a `RedisStore` at `url` (not connected until first used);
+    /// `timeout_ms` bounds connecting and each command.
+    #[napi(factory, catch_unwind)]
+    pub fn redis(url: String, retention: f64, timeout_ms: u32, fail_open: bool) -> Result<Self> {
+        let store = hooksig::RedisStore::new(&url)
+            .map_err(js_error)?
+            .with_timeout(Duration::from_millis(u64::from(timeout_ms)));
+        Ok(NativeReplayGuard {
+            inner: hooksig::ReplayGuard::new(store)
+                .with_retention(seconds(retention))
+                .with_fail_open(fail_open),
+        })
+    }
+
+    /// Marks a claimed key handled, on the calling thread (memory stores).
+    #[napi(catch_unwind)]
+    pub fn complete(&self, key: String, ttl: f64) -> Result<()> {
+        self.inner.complete(&claim(key, ttl)).map_err(js_error)
+    }
+
+    /// Frees a claimed key, on the calling thread (memory stores).
+    #[napi(catch_unwind)]
+    pub fn release(&self, key: String) -> Result<()> {
+        self.inner.release(&claim(key, 0.0)).map_err(js_error)
+    }
+
+    /// [`NativeReplayGuard::complete`] on the libuv pool (Redis stores).
+    #[napi(ts_return_type = "Promise<void>", catch_unwind)]
+    pub fn complete_async(&self, key: String, ttl: f64) -> AsyncTask<SettleTask> {
+        AsyncTask::new(SettleTask {
+            guard: self.inner.clone(),
+            claim: claim(key, ttl),
+            complete: true,
+        })
+    }
+
+    /// [`NativeReplayGuard::release`] on the libuv pool (Redis stores).
+    #[napi(ts_return_type = "Promise<void>", catch_unwind)]
+    pub fn release_async(&self, key: String) -> AsyncTask<SettleTask> {
+        AsyncTask::new(SettleTask {
+            guard: self.inner.clone(),
+            claim: claim(key, 0.0),
+            complete: false,
+        })
+    }
+}
+
+/// A guard's `complete` or `release` run on the thread pool.
+pub struct SettleTask {
+    guard: hooksig::ReplayGuard,
+    claim: hooksig::Delivery,
+    complete: bool,
+}
+
+impl Task for SettleTask {
+    type Output = std::result::Result<(), hooksig::Error>;
+    type JsValue = ();
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match self.complete {
+            true => self.guard.complete(&self.claim),
+            false => self.guard.release(&self.claim),
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<()> {
+        output.map_err(|err| js_error_object(&env, err))
     }
 }
 
@@ -186,6 +353,95 @@ impl NativeVerifier {
         body: Either<Uint8Array, String>,
         now: Option<i64>,
     ) -> Result<AsyncTask<VerifyTask>> {
+        self.task(Guard::None, headers, count, body, now)
+    }
+
+    /// Verifies and claims the delivery in `guard`, on the calling thread:
+    /// for a memory guard only (a Redis round trip must not block the event loop).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "guard: ReplayGuard, headers: string, count: number, body: Uint8Array | string, now: number | undefined | null"
+    )]
+    pub fn verify_once(
+        &self,
+        env: Env,
+        guard: &NativeReplayGuard,
+        headers: String,
+        count: u32,
+        body: Either<&[u8], String>,
+        now: Option<i64>,
+    ) -> napi::Result<Delivery> {
+        self.inner
+            .verify_packed_once(
+                &guard.inner,
+                &headers,
+                count as usize,
+                body_bytes(&body),
+                now,
+            )
+            .map(Delivery::from)
+            .map_err(|err| js_error_object(&env, err))
+    }
+
+    /// [`NativeVerifier::verify_once`] on the libuv pool, where a Redis
+    /// guard's round trip may block.
+    #[napi(ts_return_type = "Promise<Delivery>", catch_unwind)]
+    pub fn verify_once_async(
+        &self,
+        guard: &NativeReplayGuard,
+        headers: String,
+        count: u32,
+        body: Either<Uint8Array, String>,
+        now: Option<i64>,
+    ) -> Result<AsyncTask<VerifyTask>> {
+        self.task(Guard::Claim(guard.inner.clone()), headers, count, body, now)
+    }
+
+    /// Verifies and names the replay key and TTL without claiming, for a
+    /// store that lives in JS; `retention`: the TTL (seconds) where no
+    /// timestamp is signed.
+    #[napi(catch_unwind)]
+    pub fn verify_keyed(
+        &self,
+        headers: String,
+        count: u32,
+        body: Either<&[u8], String>,
+        now: Option<i64>,
+        retention: f64,
+    ) -> Result<Delivery> {
+        self.inner
+            .verify_packed_keyed(
+                &headers,
+                count as usize,
+                body_bytes(&body),
+                now,
+                seconds(retention),
+            )
+            .map(Delivery::from)
+            .map_err(js_error)
+    }
+
+    /// [`NativeVerifier::verify_keyed`] on the libuv pool (a large body).
+    #[napi(ts_return_type = "Promise<Delivery>", catch_unwind)]
+    pub fn verify_keyed_async(
+        &self,
+        headers: String,
+        count: u32,
+        body: Either<Uint8Array, String>,
+        now: Option<i64>,
+        retention: f64,
+    ) -> Result<AsyncTask<VerifyTask>> {
+        self.task(Guard::Key(seconds(retention)), headers, count, body, now)
+    }
+
+    fn task(
+        &self,
+        guard: Guard,
+        headers: String,
+        count: u32,
+        body: Either<Uint8Array, String>,
+        now: Option<i64>,
+    ) -> Result<AsyncTask<VerifyTask>> {
         // Checked here so a malformed list rejects before the pool is involved.
         hooksig::wire::split_packed_headers(
             &hooksig::wire::packed_header_bytes(&headers),
@@ -194,6 +450,7 @@ impl NativeVerifier {
         .map_err(js_error)?;
         Ok(AsyncTask::new(VerifyTask {
             verifier: Arc::clone(&self.inner),
+            guard,
             headers,
             count,
             body,
@@ -216,9 +473,20 @@ impl NativeVerifier {
     }
 }
 
+/// What a [`VerifyTask`] does about replays besides verifying.
+enum Guard {
+    /// Nothing: a plain verification.
+    None,
+    /// Names the key, with this retention (a store in JS claims it).
+    Key(Duration),
+    /// Claims the key in this guard.
+    Claim(hooksig::ReplayGuard),
+}
+
 /// A verification run on the thread pool; the body stays referenced, not copied.
 pub struct VerifyTask {
     verifier: Arc<hooksig::Verifier>,
+    guard: Guard,
     headers: String,
     count: u32,
     body: Either<Uint8Array, String>,
@@ -228,24 +496,37 @@ pub struct VerifyTask {
 impl Task for VerifyTask {
     // The core's error travels back to the JS thread whole: a `Task` can only
     // fail with a `Status`, which would lose the code.
-    type Output = std::result::Result<hooksig::Verified, hooksig::Error>;
-    type JsValue = Verified;
+    type Output = std::result::Result<Either<hooksig::Verified, hooksig::Delivery>, hooksig::Error>;
+    type JsValue = Either<Verified, Delivery>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let body: &[u8] = match &self.body {
             Either::A(bytes) => bytes,
             Either::B(text) => text.as_bytes(),
         };
-        Ok(self
-            .verifier
-            .verify_packed(&self.headers, self.count as usize, body, self.now))
+        let (headers, count, now) = (&self.headers, self.count as usize, self.now);
+        Ok(match &self.guard {
+            Guard::None => self
+                .verifier
+                .verify_packed(headers, count, body, now)
+                .map(Either::A),
+            Guard::Key(retention) => self
+                .verifier
+                .verify_packed_keyed(headers, count, body, now, *retention)
+                .map(Either::B),
+            Guard::Claim(guard) => self
+                .verifier
+                .verify_packed_once(guard, headers, count, body, now)
+                .map(Either::B),
+        })
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Verified> {
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
         match output {
-            Ok(verified) => Ok(verified.into()),
+            Ok(Either::A(verified)) => Ok(Either::A(verified.into())),
+            Ok(Either::B(delivery)) => Ok(Either::B(delivery.into())),
             // Rejecting with a ready-made JS error keeps its `code`.
-            Err(err) => Err(JsError::from(js_error(err)).into_unknown(env).into()),
+            Err(err) => Err(js_error_object(&env, err)),
         }
     }
 }
