@@ -89,12 +89,13 @@ MINIFY=(--minify --keep-names --format=esm --log-level=warning)
 # The light entry is what must fit the 40 KB budget: each of its two ES
 # entries becomes one self-contained file (one download, one gzip stream),
 # with the glue's unused half (the other entry's loader) and the shared
-# API's routing/Tratta blocks (labelled `routing`) left out. Then the glue,
+# API's routing/Tratta blocks (labelled `routing`) and replay guard (labelled
+# `replay`: the light backend names no replay keys) left out. Then the glue,
 # the ES copies of the shared API and any wasm-bindgen snippets are no longer
 # needed there.
 LIGHT="$PKG/web/verify"
 for entry in index workerd; do
-  "$ESBUILD" "$LIGHT/$entry.js" --bundle "${MINIFY[@]}" --drop-labels=routing \
+  "$ESBUILD" "$LIGHT/$entry.js" --bundle "${MINIFY[@]}" --drop-labels=routing,replay \
     --external:'*.wasm' --outfile="$LIGHT/$entry.bundle.js"
 done
 rm -rf "$LIGHT"/{hooksig_wasm,errors,api,adapter}.js "$LIGHT/snippets"
