@@ -172,3 +172,33 @@ private inline fun <T> withPackedRequest(
         call(packed, body.flip())
     }
 }
+
+/**
+ * Runs [handler] for a delivery [verify] claimed through a replay store, then
+ * hands the delivery back: completed when the handler returns, so later copies
+ * stay `replayed`; released when it throws, so the provider's retry is handled.
+ * Without a store it only runs the handler.
+ *
+ * ```kotlin
+ * val verified = verifier.verify(exchange.requestHeaders, body)
+ * verifier.handle(verified) { process(body) }
+ * ```
+ *
+ * @throws HooksigException `replay_store_unavailable` when the store cannot
+ * record the outcome; a handler's own exception is rethrown as it was, with a
+ * store failure while releasing added to it as suppressed.
+ */
+inline fun <T> Verifier.handle(verified: Verified, handler: () -> T): T {
+    val result = try {
+        handler()
+    } catch (e: Throwable) {
+        try {
+            release(verified)
+        } catch (storeDown: HooksigException) {
+            e.addSuppressed(storeDown)
+        }
+        throw e
+    }
+    complete(verified)
+    return result
+}

@@ -95,6 +95,19 @@ class ReplayTest {
     }
 
     @Test
+    fun handleCompletesOnReturnAndReleasesOnThrow() {
+        val verifier = guarded(ReplayStore.memory())
+        val body = "{\"h\":1}"
+        val failed = assertThrows<IllegalStateException> {
+            verifier.handle(verifier.verify(signed(body), body)) { error("handler failed") }
+        }
+        assertEquals("handler failed", failed.message)
+        assertEquals(7, verifier.handle(verifier.verify(signed(body), body)) { 7 }, "released: the retry is handled")
+        val done = assertThrows<HooksigException> { verifier.verify(signed(body), body) }
+        assertTrue(done.message!!.contains("handled before"), done.message)
+    }
+
+    @Test
     fun withoutAStoreNothingIsClaimed() {
         val verifier = Verifier("github", listOf(secret))
         val verified = verifier.verify(signed("{}"), "{}")
