@@ -280,7 +280,9 @@ function createApi(backend) {
   let adoptStore = (verifier, replay) => {
     if (replay != null) throw new TypeError('options.replay: this entry has no replay guard; import hooksig-wasm');
   };
-  let storeFor;
+  // No backend replay guard: no verifier has a store (the `replay` block below
+  // replaces both).
+  let storeFor = () => undefined;
   let verifyGuarded;
 
   class Verifier {

@@ -91,9 +91,28 @@ function createBackend(wasm) {
     diagnose(headers, count, body, now) {
       return checked(this.#inner.diagnose(headers, count, bytes(body), now)) ?? null;
     }
+
+    // The shared API's replay guard claims the key in a store that lives in
+    // JS: a Map for ReplayStore.memory(), or the caller's own store.
+    verifyKeyed(headers, count, body, now, retention) {
+      const inner = this.#inner;
+      const named = checked(inner.verifyKeyed(headers, count, bytes(body), now, retention));
+      const at = named.indexOf(SEPARATOR);
+      const timestamp = inner.lastTimestamp;
+      return {
+        keyIndex: inner.lastKeyIndex,
+        timestamp: timestamp === timestamp ? timestamp : null,
+        webhookId: at < 0 ? null : named.slice(at + 1),
+        idSigned: inner.lastIdSigned === 1,
+        replayKey: at < 0 ? named : named.slice(0, at),
+        ttl: inner.lastTtl,
+      };
+    }
   }
-  // The light build has no diagnose (it does not fit that entry's budget).
+  // The light build has no diagnose (it does not fit that entry's budget) and
+  // no replay keys.
   if (!wasm.WasmVerifier.prototype.diagnose) delete Verifier.prototype.diagnose;
+  if (!wasm.WasmVerifier.prototype.verifyKeyed) delete Verifier.prototype.verifyKeyed;
 
   const backend = {
     kind: 'wasm',

@@ -159,16 +159,20 @@ fn seconds_or_clock(seconds: Option<f64>, what: &'static str) -> Result<i64, Fai
 
 const NOW_RANGE: &str = "now must be a whole number of Unix seconds";
 
+#[cfg(feature = "full")]
+const RETENTION_RANGE: &str = "retention must be a whole, non-negative number of seconds";
+
 /// A verifier for one scheme and one or more secrets (newest first).
 ///
 /// A successful `verify` returns the webhook id and leaves the key index,
 /// timestamp and whether the id is signed in `lastKeyIndex` / `lastTimestamp`
-/// / `lastIdSigned`: number getters cost less than building a JS object, or a
-/// typed array wasm-bindgen copies both ways.
+/// / `lastIdSigned` (and `verifyKeyed` the TTL in `lastTtl`): number getters
+/// cost less than building a JS object, or a typed array wasm-bindgen copies
+/// both ways.
 #[wasm_bindgen(js_name = WasmVerifier)]
 pub struct WasmVerifier {
     inner: hooksig::Verifier,
-    last: Cell<[f64; 3]>,
+    last: Cell<[f64; 4]>,
 }
 
 #[wasm_bindgen(js_class = WasmVerifier)]
@@ -198,7 +202,7 @@ impl WasmVerifier {
         }
         Ok(WasmVerifier {
             inner,
-            last: Cell::new([f64::NAN; 3]),
+            last: Cell::new([f64::NAN; 4]),
         })
     }
 
@@ -238,6 +242,13 @@ impl WasmVerifier {
         self.last.get()[2]
     }
 
+    /// The replay TTL in seconds of the last successful `verifyKeyed`.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(getter, js_name = lastTtl)]
+    pub fn last_ttl(&self) -> f64 {
+        self.last.get()[3]
+    }
+
     /// Verifies a request whose body is bytes; returns the webhook id (see `takeError`).
     pub fn verify(
         &self,
@@ -261,6 +272,25 @@ impl WasmVerifier {
         now: Option<f64>,
     ) -> Option<String> {
         settle(self.verify_bytes(headers, count, body.as_bytes(), now))
+    }
+
+    /// Verifies like `verify` and names the delivery's replay key, for a
+    /// store that lives in JS (`ReplayStore.memory()`, or the caller's own:
+    /// WebAssembly has no sockets) to claim. Returns the key, then
+    /// [`SEPARATOR`] and the webhook id when there is one (`""` when the call
+    /// failed: see `takeError`); the TTL is left in `lastTtl`. `retention`:
+    /// the TTL in seconds where the scheme signs no timestamp.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = verifyKeyed)]
+    pub fn verify_keyed(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &[u8],
+        now: Option<f64>,
+        retention: f64,
+    ) -> String {
+        settle(self.keyed_bytes(headers, count, body, now, retention))
     }
 
     /// Explains why a request with a bytes body fails; `undefined` when it
@@ -287,12 +317,48 @@ impl WasmVerifier {
         let verified = self
             .inner
             .verify_packed(headers, count as usize, body, Some(now))?;
+        Ok(self.keep(verified, f64::NAN))
+    }
+
+    /// Leaves `verified`'s numbers (and `ttl`) for the `last*` getters; returns its webhook id.
+    fn keep(&self, verified: hooksig::Verified, ttl: f64) -> Option<String> {
         self.last.set([
             verified.key_index as f64,
             verified.timestamp.map_or(f64::NAN, |t| t as f64),
             f64::from(u8::from(verified.id_signed)),
+            ttl,
         ]);
-        Ok(verified.webhook_id)
+        verified.webhook_id
+    }
+
+    #[cfg(feature = "full")]
+    fn keyed_bytes(
+        &self,
+        headers: &str,
+        count: u32,
+        body: &[u8],
+        now: Option<f64>,
+        retention: f64,
+    ) -> Result<String, Failure> {
+        let now = seconds_or_clock(now, NOW_RANGE)?;
+        let retention = whole_seconds(retention, RETENTION_RANGE)
+            .ok()
+            .and_then(|s| u64::try_from(s).ok())
+            .ok_or(Failure::Range(RETENTION_RANGE))?;
+        let delivery = self.inner.verify_packed_keyed(
+            headers,
+            count as usize,
+            body,
+            Some(now),
+            std::time::Duration::from_secs(retention),
+        )?;
+        // Always named: a store-less keyed verify has no store to fail open.
+        let key = delivery.key.unwrap_or_default();
+        let ttl = delivery.ttl.as_secs_f64();
+        Ok(match self.keep(delivery.verified, ttl) {
+            Some(id) => joined([key, id]),
+            None => key,
+        })
     }
 
     #[cfg(feature = "diagnose")]

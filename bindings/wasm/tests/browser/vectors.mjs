@@ -4,11 +4,11 @@
 // page has (pairs, plain object, Map, Fetch Headers) and both body forms;
 // browser.test.mjs reads the results back from `window.hooksigResults`. Suites
 // whose API the entry leaves out (matching, Tratta) are skipped, not counted,
-// and so is the diagnose check of each verify case.
+// and so are the diagnose and replay-key checks of each verify case.
 const entry = new URLSearchParams(location.search).get('entry') ?? 'hooksig-wasm';
 const hooksig = await import(entry);
 
-const { Verifier, sign, EventMatcher, tratta, HooksigError } = hooksig;
+const { Verifier, sign, EventMatcher, tratta, HooksigError, ReplayStore } = hooksig;
 
 async function load(name) {
   const response = await fetch(`/vectors/${name}.json`);
@@ -60,8 +60,13 @@ function checkVerify(testCase) {
       // The light entry has no diagnose.
       const why = built.value.diagnose ? built.value.diagnose(headers, input, { now: testCase.now }) : undefined;
       if (expect.ok) {
-        const want = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id, idSigned: expect.id_signed };
+        const want = { keyIndex: expect.key_index, timestamp: expect.timestamp, webhookId: expect.webhook_id, idSigned: expect.id_signed, replayKey: null };
         if (!got.ok || !same(got.value, want)) return `${where}: got ${JSON.stringify(got)}`;
+        // The full entry's replay guard names the vector's key (the light entry has none).
+        if (ReplayStore) {
+          const guarded = outcome(() => built.value.verify(headers, input, { now: testCase.now, replay: ReplayStore.memory() }));
+          if (!guarded.ok || guarded.value.replayKey !== expect.replay_key) return `${where}, memory store: got ${JSON.stringify(guarded)}`;
+        }
         if (why !== undefined && why !== null) return `${where}: diagnose said ${why}`;
       } else {
         if (got.ok || got.code !== expect.code) return `${where}: got ${JSON.stringify(got)}, want ${expect.code}`;
