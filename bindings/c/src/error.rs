@@ -140,23 +140,23 @@ pub struct hooksig_error {
 }
 
 /// Why an entry point failed, before it becomes a status and an error object.
-pub(crate) struct Failure {
+pub(crate) struct CallError {
     status: hooksig_status,
     message: String,
     verification: bool,
 }
 
-impl Failure {
-    pub(crate) fn invalid_argument(message: impl Into<String>) -> Failure {
-        Failure {
+impl CallError {
+    pub(crate) fn invalid_argument(message: impl Into<String>) -> CallError {
+        CallError {
             status: HOOKSIG_INVALID_ARGUMENT,
             message: format!("invalid argument: {}", message.into()),
             verification: false,
         }
     }
 
-    fn internal() -> Failure {
-        Failure {
+    fn internal() -> CallError {
+        CallError {
             status: HOOKSIG_INTERNAL_ERROR,
             message: "internal error: hooksig abandoned the call after a panic; this is a bug, please report it".into(),
             verification: false,
@@ -164,9 +164,9 @@ impl Failure {
     }
 }
 
-impl From<hooksig::Error> for Failure {
-    fn from(error: hooksig::Error) -> Failure {
-        Failure {
+impl From<hooksig::Error> for CallError {
+    fn from(error: hooksig::Error) -> CallError {
+        CallError {
             status: hooksig_status::of(error.error_code()),
             message: error.to_string(),
             verification: error.is_verification_error(),
@@ -174,7 +174,7 @@ impl From<hooksig::Error> for Failure {
     }
 }
 
-pub(crate) type Outcome = Result<(), Failure>;
+pub(crate) type Outcome = Result<(), CallError>;
 
 /// Runs the body of an entry point: clears `*error`, catches any panic so it
 /// never unwinds into C, and turns a failure into a status plus (when
@@ -191,7 +191,7 @@ pub(crate) fn guard(
     // The body only reads caller memory and writes its out-parameters after
     // its last fallible step, so nothing half-updated is observed after a panic.
     let outcome =
-        panic::catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(Failure::internal()));
+        panic::catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(CallError::internal()));
     match outcome {
         Ok(()) => HOOKSIG_OK,
         Err(failure) => {

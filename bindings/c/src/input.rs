@@ -1,7 +1,7 @@
 //! Turning caller memory (pointer + length, NUL-terminated text) into Rust
 //! slices, with every check a C caller can get wrong reported as a status.
 
-use crate::error::Failure;
+use crate::error::CallError;
 use hooksig::Scheme;
 use std::ffi::{CStr, c_char, c_void};
 use std::mem::{self, MaybeUninit};
@@ -38,8 +38,8 @@ pub(crate) enum BadSlice {
 }
 
 impl BadSlice {
-    pub(crate) fn about(self, what: &str) -> Failure {
-        Failure::invalid_argument(match self {
+    pub(crate) fn about(self, what: &str) -> CallError {
+        CallError::invalid_argument(match self {
             BadSlice::Null(len) => format!("{what} is NULL but its length is {len}"),
             BadSlice::TooLong(len) => format!("{what} length {len} is larger than any object"),
             BadSlice::Misaligned => format!("{what} is not aligned for its type"),
@@ -91,7 +91,7 @@ pub(crate) unsafe fn bytes<'a>(
     ptr: *const c_void,
     len: usize,
     what: &str,
-) -> Result<&'a [u8], Failure> {
+) -> Result<&'a [u8], CallError> {
     // SAFETY: forwarded contract.
     unsafe { items(ptr.cast::<u8>(), len) }.map_err(|bad| bad.about(what))
 }
@@ -100,9 +100,9 @@ pub(crate) unsafe fn bytes<'a>(
 ///
 /// # Safety
 /// A non-NULL `ptr` must point to a NUL-terminated string valid for `'a`.
-pub(crate) unsafe fn c_bytes<'a>(ptr: *const c_char, what: &str) -> Result<&'a [u8], Failure> {
+pub(crate) unsafe fn c_bytes<'a>(ptr: *const c_char, what: &str) -> Result<&'a [u8], CallError> {
     if ptr.is_null() {
-        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+        return Err(CallError::invalid_argument(format!("{what} is NULL")));
     }
     // SAFETY: non-NULL; NUL termination and lifetime are the caller's contract.
     Ok(unsafe { CStr::from_ptr(ptr) }.to_bytes())
@@ -112,11 +112,11 @@ pub(crate) unsafe fn c_bytes<'a>(ptr: *const c_char, what: &str) -> Result<&'a [
 ///
 /// # Safety
 /// As [`c_bytes`].
-pub(crate) unsafe fn c_text<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Failure> {
+pub(crate) unsafe fn c_text<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, CallError> {
     // SAFETY: forwarded contract.
     let bytes = unsafe { c_bytes(ptr, what) }?;
     std::str::from_utf8(bytes)
-        .map_err(|_| Failure::invalid_argument(format!("{what} is not valid UTF-8")))
+        .map_err(|_| CallError::invalid_argument(format!("{what} is not valid UTF-8")))
 }
 
 /// An optional NUL-terminated UTF-8 string: NULL means "not given".
@@ -126,7 +126,7 @@ pub(crate) unsafe fn c_text<'a>(ptr: *const c_char, what: &str) -> Result<&'a st
 pub(crate) unsafe fn c_text_opt<'a>(
     ptr: *const c_char,
     what: &str,
-) -> Result<Option<&'a str>, Failure> {
+) -> Result<Option<&'a str>, CallError> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -151,7 +151,7 @@ pub(crate) unsafe fn with_header_pairs<'a, R>(
     headers: *const hooksig_header,
     n_headers: usize,
     f: impl FnOnce(&[HeaderPair<'a>]) -> R,
-) -> Result<R, Failure> {
+) -> Result<R, CallError> {
     // SAFETY: forwarded contract.
     let headers = unsafe { items(headers, n_headers) }.map_err(|bad| bad.about("headers"))?;
     let pairs = headers.iter().enumerate().map(|(index, header)| {
@@ -176,7 +176,7 @@ pub(crate) unsafe fn with_header_pairs<'a, R>(
         };
         Ok(f(written))
     } else {
-        let pairs = pairs.collect::<Result<Vec<_>, Failure>>()?;
+        let pairs = pairs.collect::<Result<Vec<_>, CallError>>()?;
         Ok(f(&pairs))
     }
 }
@@ -186,11 +186,11 @@ pub(crate) unsafe fn with_header_pairs<'a, R>(
 ///
 /// # Safety
 /// As [`c_bytes`].
-pub(crate) unsafe fn scheme(ptr: *const c_char) -> Result<Scheme, Failure> {
+pub(crate) unsafe fn scheme(ptr: *const c_char) -> Result<Scheme, CallError> {
     // SAFETY: forwarded contract.
     let bytes = unsafe { c_bytes(ptr, "scheme") }?;
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        Failure::from(hooksig::Error::InvalidScheme {
+        CallError::from(hooksig::Error::InvalidScheme {
             reason: "the scheme name or definition is not valid UTF-8".into(),
         })
     })?;
@@ -206,7 +206,7 @@ pub(crate) unsafe fn scheme(ptr: *const c_char) -> Result<Scheme, Failure> {
 ///
 /// # Safety
 /// As [`c_bytes`].
-pub(crate) unsafe fn secret<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Failure> {
+pub(crate) unsafe fn secret<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, CallError> {
     // SAFETY: forwarded contract.
     let bytes = unsafe { c_bytes(ptr, what) }?;
     std::str::from_utf8(bytes).map_err(|_| secret_not_utf8(what).into())
@@ -229,7 +229,7 @@ pub(crate) unsafe fn c_texts<'a>(
     len: usize,
     what: &str,
     not_utf8: impl Fn(usize, &[u8]) -> hooksig::Error,
-) -> Result<Vec<&'a str>, Failure> {
+) -> Result<Vec<&'a str>, CallError> {
     // SAFETY: forwarded contract.
     let pointers = unsafe { items(array, len) }.map_err(|bad| bad.about(what))?;
     pointers

@@ -23,7 +23,7 @@ mod events;
 mod matcher;
 mod tratta;
 
-use error::Failure;
+use error::CallError;
 use std::ffi::c_char;
 
 /// Pass as `now` to use the system clock (and as a sign timestamp to sign
@@ -66,9 +66,9 @@ pub(crate) fn string_out(text: String) -> *mut c_char {
 ///
 /// # Safety
 /// `slot` is NULL or points to writable storage for one pointer.
-pub(crate) unsafe fn out<T>(slot: *mut *mut T, what: &str) -> Result<*mut *mut T, Failure> {
+pub(crate) unsafe fn out<T>(slot: *mut *mut T, what: &str) -> Result<*mut *mut T, CallError> {
     if slot.is_null() {
-        return Err(Failure::invalid_argument(format!(
+        return Err(CallError::invalid_argument(format!(
             "{what} (the out-parameter) is NULL"
         )));
     }

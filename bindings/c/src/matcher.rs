@@ -1,7 +1,7 @@
 //! `hooksig_matcher`: event-type subscriptions compiled once, matched per event.
 
 use crate::error::c_string_lossy;
-use crate::error::{Failure, guard, hooksig_error, hooksig_status};
+use crate::error::{CallError, guard, hooksig_error, hooksig_status};
 use crate::input;
 use crate::out;
 use hooksig::{Catalog, EventMatcher};
@@ -89,7 +89,7 @@ pub unsafe extern "C" fn hooksig_matcher_matches(
 ) -> hooksig_status {
     guard(error, || {
         if matched.is_null() {
-            return Err(Failure::invalid_argument(
+            return Err(CallError::invalid_argument(
                 "matched (the out-parameter) is NULL",
             ));
         }
@@ -126,7 +126,7 @@ pub unsafe extern "C" fn hooksig_matcher_matching(
 ) -> hooksig_status {
     guard(error, || {
         if count.is_null() {
-            return Err(Failure::invalid_argument(
+            return Err(CallError::invalid_argument(
                 "count (the out-parameter) is NULL",
             ));
         }
@@ -151,10 +151,10 @@ pub unsafe extern "C" fn hooksig_matcher_matching(
 unsafe fn query<'a>(
     matcher: *const hooksig_matcher,
     event_type: *const c_char,
-) -> Result<(&'a EventMatcher, Cow<'a, str>), Failure> {
+) -> Result<(&'a EventMatcher, Cow<'a, str>), CallError> {
     // SAFETY: a non-NULL `matcher` is live (contract).
-    let matcher =
-        unsafe { matcher.as_ref() }.ok_or_else(|| Failure::invalid_argument("matcher is NULL"))?;
+    let matcher = unsafe { matcher.as_ref() }
+        .ok_or_else(|| CallError::invalid_argument("matcher is NULL"))?;
     // SAFETY: NUL-terminated (contract).
     let bytes = unsafe { input::c_bytes(event_type, "event_type") }?;
     Ok((&matcher.0, String::from_utf8_lossy(bytes)))
@@ -209,10 +209,10 @@ pub unsafe extern "C" fn hooksig_matcher_unknown_patterns(
             unsafe { out(unknown, "unknown") }?;
         // SAFETY: a non-NULL `matcher` is live (contract).
         let matcher = unsafe { matcher.as_ref() }
-            .ok_or_else(|| Failure::invalid_argument("matcher is NULL"))?;
+            .ok_or_else(|| CallError::invalid_argument("matcher is NULL"))?;
         // SAFETY: NUL-terminated (contract).
         let provider = unsafe { input::c_text(provider, "provider") }?;
-        let catalog = Catalog::for_provider(provider).map_err(Failure::from)?;
+        let catalog = Catalog::for_provider(provider).map_err(CallError::from)?;
         let mut text = Vec::new();
         let mut items = Vec::new();
         for found in matcher.0.unknown_patterns(catalog) {

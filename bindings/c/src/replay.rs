@@ -2,7 +2,7 @@
 //! caller implements with callbacks), `hooksig_verify_once`, and handing a
 //! claimed delivery back with `hooksig_replay_complete` / `_release`.
 
-use crate::error::{Failure, guard, hooksig_error, hooksig_status};
+use crate::error::{CallError, guard, hooksig_error, hooksig_status};
 use crate::input::{self, hooksig_header};
 use crate::out;
 use crate::verify::{hooksig_verified, hooksig_verifier, seconds, with_request};
@@ -266,8 +266,9 @@ pub unsafe extern "C" fn hooksig_replay_store_custom(
         let store = unsafe { out(store, "store") }?;
         // SAFETY: a non-NULL `callbacks` points to a readable struct (contract).
         let callbacks = unsafe { callbacks.as_ref() }
-            .ok_or_else(|| Failure::invalid_argument("callbacks is NULL"))?;
-        let missing = |name: &str| Failure::invalid_argument(format!("callbacks->{name} is NULL"));
+            .ok_or_else(|| CallError::invalid_argument("callbacks is NULL"))?;
+        let missing =
+            |name: &str| CallError::invalid_argument(format!("callbacks->{name} is NULL"));
         let custom = CallbackStore {
             ctx: callbacks.ctx,
             claim: callbacks.claim.ok_or_else(|| missing("claim"))?,
@@ -301,8 +302,8 @@ pub unsafe extern "C" fn hooksig_replay_store_set_fail_open(
 ) -> hooksig_status {
     guard(error, || {
         // SAFETY: a non-NULL `store` is live and not in use elsewhere (contract).
-        let store =
-            unsafe { store.as_mut() }.ok_or_else(|| Failure::invalid_argument("store is NULL"))?;
+        let store = unsafe { store.as_mut() }
+            .ok_or_else(|| CallError::invalid_argument("store is NULL"))?;
         store.0 = store.0.clone().with_fail_open(fail_open);
         Ok(())
     })
@@ -369,8 +370,8 @@ pub unsafe extern "C" fn hooksig_verify_once(
         // SAFETY: out-parameters are writable (contract).
         let result = unsafe { out(result, "result") }?;
         // SAFETY: a non-NULL `store` is live (contract).
-        let store =
-            unsafe { store.as_ref() }.ok_or_else(|| Failure::invalid_argument("store is NULL"))?;
+        let store = unsafe { store.as_ref() }
+            .ok_or_else(|| CallError::invalid_argument("store is NULL"))?;
         // SAFETY: the arguments satisfy the request contract above.
         let delivery = unsafe {
             with_request(
@@ -448,13 +449,13 @@ pub unsafe extern "C" fn hooksig_replay_release(
 unsafe fn claimed<'a>(
     store: *const hooksig_replay_store,
     verified: *const hooksig_verified,
-) -> Result<(&'a ReplayGuard, Option<&'a hooksig::Delivery>), Failure> {
+) -> Result<(&'a ReplayGuard, Option<&'a hooksig::Delivery>), CallError> {
     // SAFETY: a non-NULL `store` is live (contract).
     let store =
-        unsafe { store.as_ref() }.ok_or_else(|| Failure::invalid_argument("store is NULL"))?;
+        unsafe { store.as_ref() }.ok_or_else(|| CallError::invalid_argument("store is NULL"))?;
     // SAFETY: a non-NULL `verified` is live (contract).
     let verified = unsafe { verified.as_ref() }
-        .ok_or_else(|| Failure::invalid_argument("verified is NULL"))?;
+        .ok_or_else(|| CallError::invalid_argument("verified is NULL"))?;
     Ok((
         &store.0,
         verified.claim.as_ref().map(|claim| &claim.delivery),

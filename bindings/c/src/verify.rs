@@ -1,6 +1,6 @@
 //! `hooksig_verifier`: construction, verify, diagnose, and the verified result.
 
-use crate::error::{Failure, guard, hooksig_error, hooksig_status};
+use crate::error::{CallError, guard, hooksig_error, hooksig_status};
 use crate::input::{self, HeaderPair, hooksig_header};
 use crate::{HOOKSIG_NOW, out, string_out};
 use hooksig::{Delivery, Verified, Verifier};
@@ -250,10 +250,10 @@ pub(crate) unsafe fn with_request<R>(
     body: *const c_void,
     body_len: usize,
     f: impl FnOnce(&Verifier, &[HeaderPair<'_>], &[u8]) -> R,
-) -> Result<R, Failure> {
+) -> Result<R, CallError> {
     // SAFETY: a non-NULL `verifier` is live (contract).
     let verifier = unsafe { verifier.as_ref() }
-        .ok_or_else(|| Failure::invalid_argument("verifier is NULL"))?;
+        .ok_or_else(|| CallError::invalid_argument("verifier is NULL"))?;
     // SAFETY: forwarded contract.
     let body = unsafe { input::bytes(body, body_len, "body") }?;
     // SAFETY: forwarded contract.

@@ -41,15 +41,15 @@ pub const SEPARATOR: char = '\u{FFFF}';
 
 /// Why a call failed before or inside the core.
 #[derive(Debug, PartialEq)]
-enum Failure {
+enum CallError {
     Core(Error),
     /// A number argument that is not a usable count of seconds (a JS `RangeError`).
     Range(&'static str),
 }
 
-impl From<Error> for Failure {
+impl From<Error> for CallError {
     fn from(error: Error) -> Self {
-        Failure::Core(error)
+        CallError::Core(error)
     }
 }
 
@@ -62,11 +62,11 @@ thread_local! {
 }
 
 /// The value of `result`, or `T::default()` with the failure left for `takeError`.
-fn settle<T: Default>(result: Result<T, Failure>) -> T {
+fn settle<T: Default>(result: Result<T, CallError>) -> T {
     result.unwrap_or_else(|failure| {
         let (code, message) = match failure {
-            Failure::Core(error) => (error.code(), error.to_string()),
-            Failure::Range(message) => ("range", message.to_owned()),
+            CallError::Core(error) => (error.code(), error.to_string()),
+            CallError::Range(message) => ("range", message.to_owned()),
         };
         ERROR.set(Some([code, &SEPARATOR.to_string(), &message].concat()));
         T::default()
@@ -143,17 +143,17 @@ const TOLERANCE_RANGE: &str = "tolerance must be a whole, non-negative number of
 /// Largest integer a JS number holds exactly; beyond it seconds are not whole.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-fn whole_seconds(value: f64, what: &'static str) -> Result<i64, Failure> {
+fn whole_seconds(value: f64, what: &'static str) -> Result<i64, CallError> {
     if value.is_finite() && value.fract() == 0.0 && value.abs() <= MAX_SAFE_INTEGER {
         // Exact: checked above to be a whole number within ±2^53.
         Ok(value as i64)
     } else {
-        Err(Failure::Range(what))
+        Err(CallError::Range(what))
     }
 }
 
 /// Whole Unix seconds: `seconds`, or the JS clock when absent.
-fn seconds_or_clock(seconds: Option<f64>, what: &'static str) -> Result<i64, Failure> {
+fn seconds_or_clock(seconds: Option<f64>, what: &'static str) -> Result<i64, CallError> {
     whole_seconds(seconds.unwrap_or_else(|| (now() / 1000.0).floor()), what)
 }
 
@@ -191,13 +191,13 @@ impl WasmVerifier {
         scheme: &str,
         secrets: &[&str],
         tolerance: Option<f64>,
-    ) -> Result<WasmVerifier, Failure> {
+    ) -> Result<WasmVerifier, CallError> {
         let mut inner = hooksig::Verifier::new(parse_scheme(scheme)?, secrets)?;
         if let Some(seconds) = tolerance {
             let seconds = whole_seconds(seconds, TOLERANCE_RANGE)
                 .ok()
                 .and_then(|s| u64::try_from(s).ok())
-                .ok_or(Failure::Range(TOLERANCE_RANGE))?;
+                .ok_or(CallError::Range(TOLERANCE_RANGE))?;
             inner = inner.with_tolerance(seconds);
         }
         Ok(WasmVerifier {
@@ -312,7 +312,7 @@ impl WasmVerifier {
         count: u32,
         body: &[u8],
         now: Option<f64>,
-    ) -> Result<Option<String>, Failure> {
+    ) -> Result<Option<String>, CallError> {
         let now = seconds_or_clock(now, NOW_RANGE)?;
         let verified = self
             .inner
@@ -339,12 +339,12 @@ impl WasmVerifier {
         body: &[u8],
         now: Option<f64>,
         retention: f64,
-    ) -> Result<String, Failure> {
+    ) -> Result<String, CallError> {
         let now = seconds_or_clock(now, NOW_RANGE)?;
         let retention = whole_seconds(retention, RETENTION_RANGE)
             .ok()
             .and_then(|s| u64::try_from(s).ok())
-            .ok_or(Failure::Range(RETENTION_RANGE))?;
+            .ok_or(CallError::Range(RETENTION_RANGE))?;
         let delivery = self.inner.verify_packed_keyed(
             headers,
             count as usize,
@@ -368,7 +368,7 @@ impl WasmVerifier {
         count: u32,
         body: &[u8],
         now: Option<f64>,
-    ) -> Result<Option<String>, Failure> {
+    ) -> Result<Option<String>, CallError> {
         let now = seconds_or_clock(now, NOW_RANGE)?;
         Ok(self
             .inner
@@ -400,7 +400,7 @@ fn sign_flat(
     timestamp: Option<f64>,
     webhook_id: Option<String>,
     event_type: Option<String>,
-) -> Result<Vec<String>, Failure> {
+) -> Result<Vec<String>, CallError> {
     let options = SignOptions {
         timestamp: Some(seconds_or_clock(
             timestamp,
@@ -446,7 +446,7 @@ impl WasmEventMatcher {
         settle(
             EventMatcher::new(&patterns, scope)
                 .map(|inner| Some(WasmEventMatcher { inner }))
-                .map_err(Failure::Core),
+                .map_err(CallError::Core),
         )
     }
 
@@ -474,7 +474,7 @@ impl WasmEventMatcher {
 }
 
 #[cfg(feature = "full")]
-fn unknown_patterns_flat(matcher: &EventMatcher, catalog: &str) -> Result<Vec<String>, Failure> {
+fn unknown_patterns_flat(matcher: &EventMatcher, catalog: &str) -> Result<Vec<String>, CallError> {
     let catalog = Catalog::for_provider(catalog)?;
     Ok(matcher
         .unknown_patterns(catalog)
@@ -499,7 +499,7 @@ pub fn event_types(scheme: &str, headers: &str, count: u32, body: &[u8]) -> Vec<
             .and_then(|scheme| {
                 hooksig::wire::event_types_packed(&scheme, headers, count as usize, body)
             })
-            .map_err(Failure::Core),
+            .map_err(CallError::Core),
     )
 }
 
@@ -508,7 +508,7 @@ pub fn event_types(scheme: &str, headers: &str, count: u32, body: &[u8]) -> Vec<
 #[wasm_bindgen(js_name = trattaDecrypt)]
 pub fn tratta_decrypt(secret: String, data: &[u8]) -> Vec<u8> {
     let secret = Zeroizing::new(secret);
-    settle(hooksig::tratta::decrypt(secret.as_bytes(), data).map_err(Failure::Core))
+    settle(hooksig::tratta::decrypt(secret.as_bytes(), data).map_err(CallError::Core))
 }
 
 /// Encrypts `plaintext` as Tratta does; returns base64 text.
@@ -516,7 +516,7 @@ pub fn tratta_decrypt(secret: String, data: &[u8]) -> Vec<u8> {
 #[wasm_bindgen(js_name = trattaEncrypt)]
 pub fn tratta_encrypt(secret: String, plaintext: &[u8]) -> String {
     let secret = Zeroizing::new(secret);
-    settle(hooksig::tratta::encrypt(secret.as_bytes(), plaintext).map_err(Failure::Core))
+    settle(hooksig::tratta::encrypt(secret.as_bytes(), plaintext).map_err(CallError::Core))
 }
 
 #[cfg(test)]
@@ -537,7 +537,7 @@ mod tests {
         assert_eq!(whole_seconds(1_700_000_000.0, "t"), Ok(1_700_000_000));
         assert_eq!(whole_seconds(-5.0, "t"), Ok(-5));
         for bad in [0.5, f64::NAN, f64::INFINITY, 1e300] {
-            assert_eq!(whole_seconds(bad, "t"), Err(Failure::Range("t")));
+            assert_eq!(whole_seconds(bad, "t"), Err(CallError::Range("t")));
         }
     }
 
@@ -566,7 +566,7 @@ mod tests {
         assert_eq!(id.as_deref(), Some("msg_1"));
         assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0, 1.0]);
         let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
-        assert!(matches!(late, Err(Failure::Core(e)) if e.code() == "timestamp_too_old"));
+        assert!(matches!(late, Err(CallError::Core(e)) if e.code() == "timestamp_too_old"));
         #[cfg(feature = "diagnose")]
         {
             let why = verifier.diagnose_bytes(&joined, count, b"{ }", Some(1_700_000_000.0));
@@ -592,7 +592,7 @@ mod tests {
             ]
         );
         let err = unknown_patterns_flat(&matcher, "stripe").unwrap_err();
-        assert!(matches!(err, Failure::Core(e) if e.code() == "invalid_scheme"));
+        assert!(matches!(err, CallError::Core(e) if e.code() == "invalid_scheme"));
     }
 
     #[test]
@@ -612,7 +612,7 @@ mod tests {
         // The failed constructor consumed what was staged.
         assert!(WasmVerifier::create("github", None).is_none());
         assert!(take_error().unwrap().starts_with("invalid_secret"));
-        assert_eq!(settle::<String>(Err(Failure::Range("r"))), "");
+        assert_eq!(settle::<String>(Err(CallError::Range("r"))), "");
         assert_eq!(take_error().unwrap(), format!("range{SEPARATOR}r"));
         assert_eq!(
             built_in_schemes().split(SEPARATOR).collect::<Vec<_>>(),
@@ -643,7 +643,7 @@ mod tests {
         let secrets = ["secret"];
         for bad in [-1.0, 0.5, f64::NAN] {
             let err = WasmVerifier::build("github", &secrets, Some(bad)).err();
-            assert!(matches!(err, Some(Failure::Range(_))), "{bad}");
+            assert!(matches!(err, Some(CallError::Range(_))), "{bad}");
         }
     }
 }
