@@ -527,7 +527,15 @@ mod tests {
     fn scheme_is_a_name_or_custom_json() {
         assert_eq!(parse_scheme("svix").unwrap().name(), "standard");
         let custom = r#" {"signature_header":"X-Sig","message":"{body}"}"#;
+        // The light build reads a custom scheme's members, not its JSON.
+        #[cfg(feature = "full")]
         assert_eq!(parse_scheme(custom).unwrap().name(), "custom");
+        #[cfg(not(feature = "full"))]
+        {
+            assert_eq!(parse_scheme(custom).unwrap_err().code(), "invalid_scheme");
+            let members = "\u{1}signature_header\u{FFFF}sX-Sig\u{FFFF}message\u{FFFF}s{body}";
+            assert_eq!(parse_scheme(members).unwrap().name(), "custom");
+        }
         assert_eq!(parse_scheme("acme").unwrap_err().code(), "invalid_scheme");
         assert_eq!(parse_scheme("{").unwrap_err().code(), "invalid_scheme");
     }
@@ -564,7 +572,22 @@ mod tests {
             .verify_bytes(&joined, count, b"{}", Some(1_700_000_005.0))
             .unwrap();
         assert_eq!(id.as_deref(), Some("msg_1"));
-        assert_eq!(verifier.last.get(), [0.0, 1_700_000_000.0, 1.0]);
+        assert_eq!(verifier.last.get()[..3], [0.0, 1_700_000_000.0, 1.0]);
+        #[cfg(feature = "full")]
+        {
+            let named = verifier
+                .keyed_bytes(&joined, count, b"{}", Some(1_700_000_005.0), 60.0)
+                .unwrap();
+            let (key, id) = named.split_once(SEPARATOR).unwrap();
+            assert!(
+                key.starts_with("hooksig:replay:") && id == "msg_1",
+                "{named}"
+            );
+            // Remembered until the window closes: timestamp + tolerance + 1 - now.
+            assert_eq!(verifier.last_ttl(), 6.0);
+            let bad = verifier.keyed_bytes(&joined, count, b"{}", Some(1_700_000_005.0), -1.0);
+            assert_eq!(bad, Err(CallError::Range(RETENTION_RANGE)));
+        }
         let late = verifier.verify_bytes(&joined, count, b"{}", Some(1_700_000_011.0));
         assert!(matches!(late, Err(CallError::Core(e)) if e.code() == "timestamp_too_old"));
         #[cfg(feature = "diagnose")]
