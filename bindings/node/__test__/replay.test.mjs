@@ -7,7 +7,8 @@
 //   HOOKSIG_EXAMPLES  the examples directory (default: ../examples)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -66,6 +67,25 @@ before(async () => {
   redis = await startRedis();
 });
 after(() => redis?.stop());
+
+/** The key a delivery is claimed under (what every store sees). */
+const replayKeyOf = ({ headers, body }) =>
+  new Verifier('github', SECRET, { replay: ReplayStore.memory() }).verify(headers, body).replayKey;
+
+/**
+ * Waits until the shared Redis holds `key` as `state` (null: released, '1':
+ * claimed, '2': completed), up to 10 s: a middleware completes or releases
+ * after its answer is out, so the next copy's fate depends on that step
+ * having run, however loaded the machine is.
+ */
+async function storeSays(key, state) {
+  const run = promisify(execFile);
+  for (const end = Date.now() + 10_000; Date.now() < end; await sleep(10)) {
+    const { stdout } = await run('redis-cli', ['-u', redis.url, '--raw', 'GET', key]);
+    if ((stdout.trim() || null) === state) return true;
+  }
+  return false;
+}
 
 let deliveries = 0;
 /** A fresh signed GitHub delivery (its own body, so its own replay key). */
@@ -196,13 +216,15 @@ test('express and fastify: claim, complete on 2xx, release when the handler fail
     const verifier = new Verifier('github', SECRET);
     let calls = 0;
     let fail = true;
+    // The handler waits for `hold`, so a copy can arrive while it runs.
+    let hold = Promise.resolve();
     const replay = ReplayStore.redis(redis.url);
     let url;
     if (framework === 'express') {
       const app = express();
       app.post('/hook', verifyWebhook(verifier, { replay }), async (req, res) => {
         calls++;
-        await sleep(50);
+        await hold;
         if (fail) throw new Error('handler failed');
         res.sendStatus(204);
       });
@@ -217,7 +239,7 @@ test('express and fastify: claim, complete on 2xx, release when the handler fail
         await scope.register(hooksigFastify, { verifier, replay });
         scope.post('/hook', async (request, reply) => {
           calls++;
-          await sleep(50);
+          await hold;
           if (fail) throw new Error('handler failed');
           return reply.code(204).send();
         });
@@ -228,13 +250,19 @@ test('express and fastify: claim, complete on 2xx, release when the handler fail
     }
     const post = ({ headers, body }) => fetch(url, { method: 'POST', headers, body }).then(async (r) => [r.status, await r.text()]);
     const sent = delivery();
+    const key = replayKeyOf(sent);
     assert.equal((await post(sent))[0], 500, framework);
-    await sleep(50); // the release runs once the response is out
+    assert.ok(await storeSays(key, null), `${framework}: released after the failure`);
     fail = false;
-    // The retry is handled; a copy sent meanwhile is told to come back later.
-    const [retry, copy] = await Promise.all([post(sent), sleep(20).then(() => post(sent))]);
-    assert.deepEqual([retry[0], copy], [204, [409, 'replayed']], framework);
-    await sleep(50);
+    // The retry is handled; a copy sent while it is is told to come back later.
+    let finish;
+    hold = new Promise((resolve) => (finish = resolve));
+    const retry = post(sent);
+    assert.ok(await storeSays(key, '1'), `${framework}: claimed by the retry`);
+    const copy = await post(sent);
+    finish();
+    assert.deepEqual([(await retry)[0], copy], [204, [409, 'replayed']], framework);
+    assert.ok(await storeSays(key, '2'), `${framework}: completed`);
     assert.deepEqual(await post(sent), [200, 'replayed'], `${framework}: a handled copy`);
     assert.equal(calls, 2, `${framework}: the failed call and the retry`);
   }
@@ -282,6 +310,13 @@ test('two receiver processes sharing Redis handle a delivery once (examples/node
   }
   const [a, b, failing] = await Promise.all([receiver({ HANDLER_DELAY_MS: '100' }), receiver(), receiver({ HANDLER_FAILS: '1' })]);
   const post = (to, { headers, body }) => fetch(to.url, { method: 'POST', headers, body }).then((r) => r.status);
+  // A receiver prints `handled` on its stdout, which may reach us after its
+  // HTTP answer does (two pipes): wait for the line, up to 10 s, on a loaded machine too.
+  async function handledUntil(count, receivers) {
+    const total = () => receivers.reduce((sum, r) => sum + r.handled.length, 0);
+    for (const end = Date.now() + 10_000; total() < count && Date.now() < end; ) await sleep(10);
+    return total();
+  }
 
   // 16 concurrent copies over both processes: one is handled, every other
   // copy is told to retry (409) or that it was handled (200).
@@ -289,16 +324,19 @@ test('two receiver processes sharing Redis handle a delivery once (examples/node
   const statuses = await Promise.all(Array.from({ length: 16 }, (_, i) => post(i % 2 ? a : b, sent)));
   assert.equal(statuses.filter((s) => s === 204).length, 1, statuses.join(' '));
   assert.ok(statuses.every((s) => [204, 409, 200].includes(s)), statuses.join(' '));
-  await sleep(100);
+  assert.equal(await handledUntil(1, [a, b]), 1);
+  assert.ok(await storeSays(replayKeyOf(sent), '2'), 'completed');
   assert.deepEqual([await post(a, sent), await post(b, sent)], [200, 200]);
+  await sleep(100);
   assert.equal(a.handled.length + b.handled.length, 1);
 
   // A handler that fails releases the claim: the provider's retry, at the other process, is handled.
   const retried = delivery();
+  const handledByB = b.handled.length; // the first delivery went to a or to b
   assert.equal(await post(failing, retried), 500);
-  await sleep(50);
+  assert.ok(await storeSays(replayKeyOf(retried), null), 'released');
   assert.equal(await post(b, retried), 204);
-  await sleep(50);
+  assert.equal(await handledUntil(handledByB + 1, [b]), handledByB + 1);
+  assert.ok(await storeSays(replayKeyOf(retried), '2'), 'completed');
   assert.equal(await post(a, retried), 200);
-  assert.equal(b.handled.length, 2);
 });

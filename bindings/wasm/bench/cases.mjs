@@ -49,8 +49,20 @@ async function contestants(headers, text, bytes) {
   const svix = new SvixWebhook(SECRET);
   const svixHeaders = { 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': headers['webhook-signature'] };
 
+  // What the replay guard adds: a claim in the memory store per request, and a
+  // release so the next round's copy is claimed again instead of refused.
+  const guarded = new hooksig.Verifier('standard', SECRET, { replay: hooksig.ReplayStore.memory() });
+
   return [
     ['hooksig-wasm', () => verifier.verify(headers, bytes)],
+    [
+      'hooksig-wasm + replay guard (claim, release)',
+      async () => {
+        const delivery = guarded.verify(headers, bytes);
+        await guarded.release(delivery);
+        return true;
+      },
+    ],
     [
       'hash-wasm',
       () => {
