@@ -152,6 +152,11 @@ fn whole_seconds(value: f64, what: &'static str) -> Result<i64, CallError> {
     }
 }
 
+/// A duration: whole seconds, not negative.
+fn unsigned_seconds(value: f64, what: &'static str) -> Result<u64, CallError> {
+    whole_seconds(value, what).and_then(|s| u64::try_from(s).map_err(|_| CallError::Range(what)))
+}
+
 /// Whole Unix seconds: `seconds`, or the JS clock when absent.
 fn seconds_or_clock(seconds: Option<f64>, what: &'static str) -> Result<i64, CallError> {
     whole_seconds(seconds.unwrap_or_else(|| (now() / 1000.0).floor()), what)
@@ -194,11 +199,7 @@ impl WasmVerifier {
     ) -> Result<WasmVerifier, CallError> {
         let mut inner = hooksig::Verifier::new(parse_scheme(scheme)?, secrets)?;
         if let Some(seconds) = tolerance {
-            let seconds = whole_seconds(seconds, TOLERANCE_RANGE)
-                .ok()
-                .and_then(|s| u64::try_from(s).ok())
-                .ok_or(CallError::Range(TOLERANCE_RANGE))?;
-            inner = inner.with_tolerance(seconds);
+            inner = inner.with_tolerance(unsigned_seconds(seconds, TOLERANCE_RANGE)?);
         }
         Ok(WasmVerifier {
             inner,
@@ -341,10 +342,7 @@ impl WasmVerifier {
         retention: f64,
     ) -> Result<String, CallError> {
         let now = seconds_or_clock(now, NOW_RANGE)?;
-        let retention = whole_seconds(retention, RETENTION_RANGE)
-            .ok()
-            .and_then(|s| u64::try_from(s).ok())
-            .ok_or(CallError::Range(RETENTION_RANGE))?;
+        let retention = unsigned_seconds(retention, RETENTION_RANGE)?;
         let delivery = self.inner.verify_packed_keyed(
             headers,
             count as usize,
